@@ -1,0 +1,70 @@
+# -*- coding: utf-8 -*-
+# Copyright: portsip.pbx contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+
+class ModuleDocFragment(object):
+    # The options of plugins/module_utils/module.py CONNECTION_OPTIONS; a unit test keeps both in step.
+    DOCUMENTATION = r"""
+options:
+  pbx_url:
+    description:
+      - Address of the PortSIP PBX REST API, for example V(https://pbx.example.com:8887).
+      - The C(/api) suffix may be given or left out.
+      - If not set, the value of the E(PORTSIP_URL) environment variable is used.
+    type: str
+    required: true
+  pbx_username:
+    description:
+      - Account to log in with. A tenant admin (with O(pbx_domain)) is the natural account for virtual receptionists.
+      - Required unless O(pbx_access_token) is given.
+      - If not set, the value of the E(PORTSIP_USERNAME) environment variable is used.
+    type: str
+  pbx_password:
+    description:
+      - Password of O(pbx_username).
+      - If not set, the value of the E(PORTSIP_PASSWORD) environment variable is used.
+    type: str
+  pbx_domain:
+    description:
+      - SIP domain of the tenant that O(pbx_username) belongs to. Leave it out for the system administrator.
+      - If not set, the value of the E(PORTSIP_DOMAIN) environment variable is used.
+    type: str
+  pbx_access_token:
+    description:
+      - An access token to use instead of logging in, which saves one request per task.
+      - If the PBX refuses it and O(pbx_username) and O(pbx_password) are set, the module logs in with those.
+      - If not set, the value of the E(PORTSIP_ACCESS_TOKEN) environment variable is used.
+    type: str
+  pbx_validate_certs:
+    description:
+      - Whether to verify the PBX's TLS certificate.
+      - Set it to V(false) only on a trusted network; prefer O(pbx_ca_path) for a private CA.
+      - If not set, the value of the E(PORTSIP_VALIDATE_CERTS) environment variable is used.
+    type: bool
+    default: true
+  pbx_ca_path:
+    description:
+      - A PEM file with the CA certificate(s) to trust for the PBX's TLS certificate.
+      - Without it the system's CA store is used, or the file named by E(REQUESTS_CA_BUNDLE).
+      - If not set, the value of the E(PORTSIP_CA_PATH) environment variable is used.
+    type: path
+  pbx_timeout:
+    description:
+      - Seconds to wait for the PBX to answer one request.
+      - If not set, the value of the E(PORTSIP_TIMEOUT) environment variable is used.
+    type: int
+    default: 30
+notes:
+  - Requests that read, update or delete are retried up to 3 times on connection errors and on HTTP 429, 502,
+    503 and 504, with jittered exponential backoff; a C(Retry-After) header is honoured (up to 60 seconds).
+    Each retry is reported as a warning.
+  - A create is never sent twice blindly. When its answer is lost, the module reads the action URLs again and
+    creates only if the object is really absent.
+  - HTTP proxies and CA bundles from E(HTTPS_PROXY), E(NO_PROXY) and E(REQUESTS_CA_BUNDLE) are honoured.
+requirements:
+  - requests >= 2.25 on the host that runs the module (usually C(localhost))
+"""

@@ -1,0 +1,64 @@
+# -*- coding: utf-8 -*-
+# Copyright: portsip.pbx contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Finding virtual receptionists (IVRs) and reading their action URLs."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+from ansible.module_utils.six.moves.urllib.parse import quote
+
+from ansible_collections.portsip.pbx.plugins.module_utils.client import PortsipError
+
+
+def ivr_path(ivr_id):
+    return "/ivrs/%s" % quote(ivr_id, safe="")
+
+
+def _not_found(error, what):
+    """Turn the PBX's answer for an unknown id into a message that names the object.
+
+    The PBX may answer 400 or 404 for an unknown id; both get the same hint, and the
+    server's own words are kept. Any other failure stays what it is: never "absent".
+    """
+    if error.status not in (400, 404):
+        return error
+    return PortsipError("%s was not found (%s)" % (what, error.message), error.method, error.path, error.status, error.errors)
+
+
+def get_ivr(client, ivr_id):
+    try:
+        return client.get(ivr_path(ivr_id))
+    except PortsipError as error:
+        raise _not_found(error, "virtual receptionist with id %r" % ivr_id)
+
+
+def find_ivr(client, name_or_number):
+    """The one IVR whose name or extension number is ``name_or_number``."""
+    literal = "'%s'" % name_or_number.replace("'", "''")
+    listed = client.list_all("/ivrs", params={"filter": "name eq %s or extension_number eq %s" % (literal, literal)})
+    # The server's filter only narrows the list; the exact match is decided here.
+    matches = [ivr for ivr in listed if name_or_number in (ivr.get("name"), str(ivr.get("extension_number")))]
+    if not matches:
+        raise PortsipError("no virtual receptionist has the name or extension number %r" % name_or_number, status=404)
+    if len(matches) > 1:
+        raise PortsipError("%d virtual receptionists match %r; use ivr_id to pick one: %s" % (
+            len(matches), name_or_number, ", ".join(describe_ivr(ivr) for ivr in matches)))
+    return matches[0]
+
+
+def list_ivrs(client):
+    return client.list_all("/ivrs")
+
+
+def describe_ivr(ivr):
+    return "%s (name %r, extension %s)" % (ivr.get("id"), ivr.get("name"), ivr.get("extension_number"))
+
+
+def action_urls(client, ivr_id):
+    try:
+        answer = client.get(ivr_path(ivr_id) + "/action_urls") or {}
+    except PortsipError as error:
+        raise _not_found(error, "virtual receptionist with id %r" % ivr_id)
+    return answer.get("items") or []

@@ -1,0 +1,298 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: portsip.pbx contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: ivr_action_url
+short_description: Manage one action URL of a PortSIP PBX virtual receptionist
+version_added: 0.1.0
+description:
+  - Creates, updates or deletes one action URL of a virtual receptionist (IVR) on a PortSIP PBX.
+  - An action URL is a webhook the PBX calls when the caller's keyed digits (O(type=DTMF)) or the caller's
+    number (O(type=CALLER)) match a mask; the webhook's answer routes the call.
+  - Only the options you set are managed. Options you leave out keep their value on the PBX when the
+    action URL is updated, and get the PBX's defaults when it is created.
+  - Values are compared after normalising both sides, so V(1;2) equals V(2; 1) for masks and header names
+    compare without regard to case. The module writes only when a managed value differs.
+author:
+  - portsip.pbx maintainers
+extends_documentation_fragment:
+  - portsip.pbx.connection
+attributes:
+  check_mode:
+    description: Follows the same path as a real run and stops just before the write.
+    support: full
+  diff_mode:
+    description: Shows the action URL before and after the change, with secrets masked.
+    support: full
+  action_group:
+    description: Use C(group/portsip.pbx.pbx) in C(module_defaults) to set the connection options once.
+    support: full
+    membership:
+      - portsip.pbx.pbx
+options:
+  ivr_id:
+    description:
+      - The ID of the virtual receptionist.
+      - Exactly one of O(ivr_id) and O(ivr) is required. O(ivr_id) saves the request that looks the IVR up.
+    type: str
+  ivr:
+    description:
+      - The extension number or the name of the virtual receptionist.
+      - It is an error if the value matches more than one virtual receptionist; the message lists them.
+    type: str
+  name:
+    description:
+      - The name of the action URL, its natural key within the virtual receptionist (1 to 64 characters).
+      - With O(id), the name the action URL should have, which renames it.
+      - It is an error if more than one action URL of the virtual receptionist has this name; the message lists their IDs.
+    type: str
+  id:
+    description:
+      - The ID of an existing action URL. Use it to rename an action URL, or to pick one of several with the same name.
+      - With O(state=present), an action URL with this ID must exist.
+    type: str
+  enabled:
+    description:
+      - Whether the PBX calls this action URL. The PBX's default is V(false).
+    type: bool
+  type:
+    description:
+      - What triggers the call. V(DTMF) when the digits the caller keys match O(dtmf_mask), V(CALLER) when the
+        caller's number matches O(caller_mask).
+      - Required to create an action URL; the mask that matches the type is then required too.
+    type: str
+    choices: [DTMF, CALLER]
+  dtmf_mask:
+    description:
+      - The digits that trigger a O(type=DTMF) action URL, as a V(;)-separated list of entries, at most 255 characters.
+      - "An entry is digits (V(1000)), a range V(lo-hi) with lo <= hi (V(3000-4000)), digits with V(*) for any one
+        digit (V(1**), PBX 22.2.19 and later), or V(ALL) for any input (PBX 22.6 and later)."
+      - A DTMF match overrides the virtual receptionist's own key menu for those digits.
+    type: str
+  caller_mask:
+    description:
+      - The caller numbers that trigger a O(type=CALLER) action URL, in the same list syntax as O(dtmf_mask).
+    type: str
+  method:
+    description:
+      - How the PBX calls the webhook. With V(GET) the call details travel in the query string, with V(POST) in a JSON body.
+    type: str
+    choices: [GET, POST]
+  url:
+    description:
+      - The webhook the PBX calls, an V(http://) or V(https://) URL of 1 to 128 characters.
+      - Required to create an action URL.
+    type: str
+  headers:
+    description:
+      - Extra HTTP headers the PBX sends to the webhook.
+      - "Either a dict (V({X-App-ID: crm})) or the API's string form V(X-App-ID:crm&X-Env:prod); both compare equal.
+        Header names compare without regard to case. A value may not contain V(&)."
+      - Set it to an empty dict or string to remove all headers.
+    type: raw
+  connection_timeout:
+    description:
+      - Seconds the PBX waits to connect to the webhook (0 or more). The PBX's default is V(2).
+    type: int
+  request_timeout:
+    description:
+      - Seconds the PBX waits for the webhook's answer (0 or more). The PBX's default is V(2).
+    type: int
+  auth:
+    description:
+      - How the PBX authenticates to the webhook. The PBX's default is V(DISABLE).
+      - V(BASIC) and V(DIGEST) need O(username) and O(password); V(BEARER) needs O(token).
+    type: str
+    choices: [DISABLE, BASIC, DIGEST, BEARER]
+  username:
+    description:
+      - User name for V(BASIC) or V(DIGEST) authentication to the webhook, 6 to 64 characters of V(a-z) and V(0-9).
+    type: str
+  password:
+    description:
+      - Password for V(BASIC) or V(DIGEST) authentication to the webhook, 6 to 64 characters of V(a-z) and V(0-9).
+      - Never shown in results, diffs or logs. See O(update_secrets) for how it is compared.
+    type: str
+  token:
+    description:
+      - Token for V(BEARER) authentication to the webhook.
+      - Never shown in results, diffs or logs. See O(update_secrets) for how it is compared.
+    type: str
+  state:
+    description:
+      - V(present) creates the action URL or updates it to match; V(absent) deletes it.
+      - Deleting an action URL that does not exist is not an error.
+    type: str
+    choices: [present, absent]
+    default: present
+  update_secrets:
+    description:
+      - What to do with O(password) and O(token) when the PBX does not give back the stored value (it masks it
+        or leaves it out), so the module cannot tell whether it differs.
+      - If the PBX gives back the stored value, it is compared like any other option and this setting does not matter.
+      - V(on_create) sets the secret when the action URL is created and otherwise does not count it as a change, so
+        runs stay idempotent. When another option needs an update, the secret you give is sent along with it.
+      - V(always) sends the secret on every run and reports a change each time; use it to rotate a secret.
+    type: str
+    choices: [on_create, always]
+    default: on_create
+notes:
+  - Every update sends the whole action URL, so options you did not set keep their values whether the PBX
+    keeps or resets the fields an update leaves out. A masked secret is never sent back.
+  - If the PBX does not give back a secret that the action URL's O(auth) uses, and an update is needed, set
+    O(password) or O(token) in the task; the module refuses to update without it rather than risk erasing it.
+  - With O(ivr_id) and O(pbx_access_token), a run that changes nothing makes exactly one request; a create,
+    update or delete adds only the write.
+seealso:
+  - module: portsip.pbx.ivr_action_url_info
+"""
+
+EXAMPLES = r"""
+- name: Send callers who key 1 to 3 to the CRM
+  portsip.pbx.ivr_action_url:
+    pbx_url: "{{ portsip_url }}"
+    pbx_username: "{{ portsip_username }}"
+    pbx_password: "{{ portsip_password }}"
+    pbx_domain: "{{ portsip_domain }}"
+    ivr: "8000"
+    name: crm-lookup
+    enabled: true
+    type: DTMF
+    dtmf_mask: "1;2;3"
+    method: POST
+    url: https://crm.example.com/portsip/route
+    headers:
+      X-App-ID: crm
+    auth: BASIC
+    username: pbxhook
+    password: "{{ crm_webhook_password }}"
+
+- name: Route VIP callers, with the connection options set once for the group
+  module_defaults:
+    group/portsip.pbx.pbx:
+      pbx_url: "{{ portsip_url }}"
+      pbx_username: "{{ portsip_username }}"
+      pbx_password: "{{ portsip_password }}"
+      pbx_domain: "{{ portsip_domain }}"
+  block:
+    - name: Declare the VIP lookup
+      portsip.pbx.ivr_action_url:
+        ivr: Main Menu
+        name: vip-callers
+        type: CALLER
+        caller_mask: "4930100-4930199"
+        method: GET
+        url: https://crm.example.com/portsip/vip
+        auth: BEARER
+        token: "{{ crm_webhook_token }}"
+
+    - name: Rotate the bearer token (the PBX does not give it back to compare)
+      portsip.pbx.ivr_action_url:
+        ivr: Main Menu
+        name: vip-callers
+        auth: BEARER
+        token: "{{ crm_webhook_token }}"
+        update_secrets: always
+
+    - name: Rename an action URL by its ID
+      portsip.pbx.ivr_action_url:
+        ivr: Main Menu
+        id: "{{ vip_action_url_id }}"
+        name: vip-routing
+
+    - name: Remove the old CRM lookup
+      portsip.pbx.ivr_action_url:
+        ivr: Main Menu
+        name: crm-lookup
+        state: absent
+"""
+
+RETURN = r"""
+action_url:
+  description:
+    - The action URL after the task, as the PBX holds it (or, in check mode, as it would hold it).
+    - Secrets are replaced by V(********); a secret this task changes shows as V(******** (new value)).
+    - Empty after O(state=absent).
+  returned: success
+  type: dict
+  sample:
+    id: NzAwNTUxOTA5NzczMTQ4MTYw
+    name: crm-lookup
+    enabled: true
+    type: DTMF
+    dtmf_mask: "1;2;3"
+    method: POST
+    url: https://crm.example.com/portsip/route
+    headers: "X-App-ID:crm"
+    connection_timeout: 2
+    request_timeout: 2
+    auth: BASIC
+    username: pbxhook
+    password: "********"
+ivr_id:
+  description: The ID of the virtual receptionist.
+  returned: success
+  type: str
+  sample: NzAwNTUxOTA5NzczMTQ4MTYx
+diff:
+  description: The action URL before and after, secrets masked; V({}) before a create and after a delete.
+  returned: success, in diff mode
+  type: dict
+  sample:
+    before: {}
+    after:
+      name: crm-lookup
+      type: DTMF
+      dtmf_mask: "1;2;3"
+      url: https://crm.example.com/portsip/route
+"""
+
+from ansible_collections.portsip.pbx.plugins.module_utils import action_url_fields as fields
+from ansible_collections.portsip.pbx.plugins.module_utils.action_url import Problem, ensure
+from ansible_collections.portsip.pbx.plugins.module_utils.client import PortsipError
+from ansible_collections.portsip.pbx.plugins.module_utils.ivr import find_ivr
+from ansible_collections.portsip.pbx.plugins.module_utils.module import PortsipModule
+
+
+def main():
+    argument_spec = dict(
+        ivr_id=dict(type="str"),
+        ivr=dict(type="str"),
+        id=dict(type="str"),
+        state=dict(type="str", choices=["present", "absent"], default="present"),
+        update_secrets=dict(type="str", choices=["on_create", "always"], default="on_create", no_log=False),
+    )
+    argument_spec.update(fields.argument_spec())
+    module = PortsipModule(
+        argument_spec=argument_spec,
+        mutually_exclusive=[("ivr_id", "ivr")],
+        required_one_of=[("ivr_id", "ivr"), ("name", "id")],
+        required_if=fields.REQUIRED_IF,
+        supports_check_mode=True,
+    )
+    problems = fields.problems(module.params)
+    if problems:
+        module.fail_json(msg="; ".join(problems))
+
+    ivr_id = module.params["ivr_id"]
+    try:
+        client = module.client()
+        if ivr_id is None:
+            ivr_id = find_ivr(client, module.params["ivr"])["id"]
+        result = ensure(client, ivr_id, module.params, module.check_mode)
+    except PortsipError as error:
+        module.fail_on(error, ivr_id=ivr_id)
+    except Problem as problem:
+        module.fail_json(msg=str(problem), ivr_id=ivr_id)
+    if not module._diff:
+        del result["diff"]
+    module.exit_json(ivr_id=ivr_id, **result)
+
+
+if __name__ == "__main__":
+    main()
