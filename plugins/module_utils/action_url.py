@@ -107,7 +107,7 @@ def _update(client, ivr_id, items, current, wanted, update_secrets, check_mode):
                       "without it could erase it on servers that reset fields left out; set %s in the task"
                       % (current.get("name"), " and ".join(at_risk), " and ".join(at_risk)))
     if not check_mode:
-        client.update(_path(ivr_id, current["id"]), _stored(fields.update_body(current, wanted)))
+        client.update(_path(ivr_id, current["id"]), fields.update_body(current, wanted))
     after = dict(current, **wanted)
     changed_secrets = [name for name in changed if name in fields.SECRETS]
     return dict(changed=True, action_url=fields.masked(after, changed_secrets),

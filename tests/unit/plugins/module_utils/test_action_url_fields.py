@@ -1,0 +1,153 @@
+# -*- coding: utf-8 -*-
+# Copyright: portsip.pbx contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The action URL's field declaration: validation, normalising, request bodies, masking."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import pytest
+
+from ansible_collections.portsip.pbx.plugins.module_utils import action_url_fields as fields
+
+STORED = {"id": "u1", "name": "crm", "enabled": True, "type": "DTMF", "dtmf_mask": "1;2", "caller_mask": None,
+          "method": "POST", "url": "https://crm.example.com/hook", "headers": "X-App-ID:crm",
+          "connection_timeout": 2, "request_timeout": 2, "auth": "BASIC", "username": "pbxhook"}
+
+
+@pytest.mark.parametrize("name, user_value, server_value", [
+    ("dtmf_mask", "1;2", "2; 1"),
+    ("dtmf_mask", "1;2;", "1;2"),
+    ("dtmf_mask", "all", "ALL"),
+    ("caller_mask", "100-199;5", "5;100-199"),
+    ("headers", {"X-App-ID": "crm", "X-Env": "prod"}, "x-env:prod&X-APP-ID:crm"),
+    ("headers", "A: b", "a:b"),
+    ("headers", {}, None),
+    ("headers", "", None),
+    ("enabled", True, "true"),
+    ("connection_timeout", 2, "2"),
+    ("type", "DTMF", "dtmf"),
+])
+def test_values_that_mean_the_same_compare_equal(name, user_value, server_value):
+    field = fields.BY_NAME[name]
+    assert field.normalise(field.to_api(user_value)) == field.normalise(server_value)
+
+
+@pytest.mark.parametrize("name, user_value, server_value", [
+    ("dtmf_mask", "1;2", "1;2;3"),
+    ("headers", {"X-App-ID": "crm"}, "X-App-ID:CRM"),
+    ("enabled", False, True),
+    ("name", "crm", "CRM"),
+    ("url", "https://a.example.com/", "https://a.example.com"),
+])
+def test_values_that_differ_compare_different(name, user_value, server_value):
+    field = fields.BY_NAME[name]
+    assert field.normalise(field.to_api(user_value)) != field.normalise(server_value)
+
+
+def test_desired_holds_only_what_the_user_set_in_api_form():
+    params = dict.fromkeys(fields.BY_NAME)
+    params.update(name="crm", dtmf_mask=" 1 ; 2 ", headers={"X-App-ID": "crm", "X-Env": "prod"}, enabled=False)
+    assert fields.desired(params) == {"name": "crm", "dtmf_mask": "1;2", "headers": "X-App-ID:crm&X-Env:prod", "enabled": False}
+
+
+def test_the_argument_spec_marks_secrets_no_log():
+    spec = fields.argument_spec()
+    assert spec["password"]["no_log"] and spec["token"]["no_log"]
+    assert "no_log" not in spec["username"]
+    assert set(fields.SECRETS) == {"password", "token"}
+
+
+class TestDifferences:
+    def test_only_fields_the_user_set_are_compared(self):
+        assert fields.differences(STORED, {"name": "crm", "enabled": True}, "on_create") == []
+        assert fields.differences(STORED, {"request_timeout": 5}, "on_create") == ["request_timeout"]
+
+    def test_null_is_unset(self):
+        assert fields.differences(STORED, {"headers": "X-App-ID:crm"}, "on_create") == []
+        assert fields.differences(dict(STORED, headers=None), {"headers": ""}, "on_create") == []
+
+    @pytest.mark.parametrize("stored", [dict(STORED, password="******"), STORED])
+    def test_unreadable_secrets_follow_update_secrets(self, stored):
+        assert fields.differences(stored, {"password": "newpass1"}, "on_create") == []
+        assert fields.differences(stored, {"password": "newpass1"}, "always") == ["password"]
+
+    def test_readable_secrets_compare_like_any_field(self):
+        stored = dict(STORED, password="oldpass1")
+        assert fields.differences(stored, {"password": "oldpass1"}, "always") == []
+        assert fields.differences(stored, {"password": "newpass1"}, "on_create") == ["password"]
+        assert fields.differences(dict(STORED, password=None), {"password": "newpass1"}, "on_create") == ["password"]
+
+
+class TestUpdateBody:
+    def test_sends_the_whole_object_with_the_changes(self):
+        body = fields.update_body(dict(STORED, password="oldpass1"), {"enabled": False})
+        assert body == dict({k: v for k, v in STORED.items() if v is not None and k != "id"}, enabled=False, password="oldpass1")
+
+    def test_never_sends_a_masked_secret_back(self):
+        assert "password" not in fields.update_body(dict(STORED, password="******"), {"enabled": False})
+        assert fields.update_body(dict(STORED, password="******"), {"password": "newpass1"})["password"] == "newpass1"
+
+
+class TestSecretsAtRisk:
+    @pytest.mark.parametrize("stored", [dict(STORED, password="******"), STORED])
+    def test_a_secret_in_use_that_the_server_hides(self, stored):
+        assert fields.secrets_at_risk(stored, {"enabled": False}) == ["password"]
+
+    @pytest.mark.parametrize("stored, wanted", [
+        (dict(STORED, password="******"), {"password": "newpass1"}),
+        (dict(STORED, password="oldpass1"), {"enabled": False}),
+        (dict(STORED, password=None), {"enabled": False}),
+        (dict(STORED, password="******"), {"auth": "DISABLE"}),
+        (dict(STORED, auth="DISABLE", password="******"), {"enabled": False}),
+    ])
+    def test_nothing_at_risk(self, stored, wanted):
+        assert fields.secrets_at_risk(stored, wanted) == []
+
+    def test_bearer_uses_the_token(self):
+        assert fields.secrets_at_risk(dict(STORED, auth="BEARER", token="***"), {"name": "x"}) == ["token"]
+
+
+def test_masked_hides_every_stored_secret():
+    shown = fields.masked(dict(STORED, password="oldpass1", token=None), changed_secrets=())
+    assert shown["password"] == fields.MASK and shown["token"] is None
+    assert fields.masked(dict(STORED, password="x"), ["password"])["password"] == fields.MASK_CHANGED
+
+
+def test_predicted_create_fills_server_defaults():
+    assert fields.predicted_create({"name": "x", "connection_timeout": 9}) == {
+        "name": "x", "enabled": False, "connection_timeout": 9, "request_timeout": 2, "auth": "DISABLE"}
+
+
+@pytest.mark.parametrize("option, value, message", [
+    ("name", "", "at least 1"),
+    ("name", "n" * 65, "at most 64"),
+    ("dtmf_mask", "1;abc", "entry 'ABC'"),
+    ("dtmf_mask", "5-3", "low end above its high end"),
+    ("dtmf_mask", "1-2-3", "entry '1-2-3'"),
+    ("dtmf_mask", "1" * 256, "at most 255"),
+    ("caller_mask", "+4930", "entry '+4930'"),
+    ("url", "crm.example.com/hook", "http:// or https://"),
+    ("url", "ftp://crm.example.com", "http:// or https://"),
+    ("url", "https://" + "a" * 121, "at most 128"),
+    ("headers", "X App:1", "header name 'X App'"),
+    ("headers", {"X-A": "a&b"}, "contains '&'"),
+    ("headers", ["X-A:1"], "must be a dict"),
+    ("connection_timeout", -1, "0 or greater"),
+    ("request_timeout", -5, "0 or greater"),
+    ("username", "short", "6 to 64"),
+    ("username", "UPPERCASE1", "6 to 64"),
+    ("password", "with space", "6 to 64"),
+    ("token", "", "at least 1"),
+])
+def test_problems_name_the_option(option, value, message):
+    found = fields.problems({option: value})
+    assert len(found) == 1
+    assert found[0].startswith(option + ": ")
+    assert message in found[0]
+
+
+@pytest.mark.parametrize("mask", ["1000", "3000-4000", "1**", "ALL", "1;2;3000-4000;5*", " 1 ; 2 "])
+def test_well_formed_masks_pass(mask):
+    assert fields.problems({"dtmf_mask": mask, "caller_mask": mask}) == []

@@ -1,0 +1,44 @@
+# -*- coding: utf-8 -*-
+# Copyright: portsip.pbx contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Facts kept in more than one file stay in step."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import os
+
+import yaml
+
+from ansible_collections.portsip.pbx.plugins.doc_fragments.connection import ModuleDocFragment
+from ansible_collections.portsip.pbx.plugins.module_utils.module import CONNECTION_OPTIONS
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def modules():
+    folder = os.path.join(ROOT, "plugins", "modules")
+    return sorted(name[:-3] for name in os.listdir(folder) if name.endswith(".py") and name != "__init__.py")
+
+
+def test_the_action_group_holds_every_module():
+    with open(os.path.join(ROOT, "meta", "runtime.yml")) as handle:
+        runtime = yaml.safe_load(handle)
+    assert sorted(runtime["action_groups"]["pbx"]) == modules()
+
+
+def test_every_module_takes_the_shared_connection_options():
+    for name in modules():
+        with open(os.path.join(ROOT, "plugins", "modules", name + ".py")) as handle:
+            source = handle.read()
+        assert "portsip.pbx.connection" in source and "PortsipModule(" in source, name
+
+
+def test_the_doc_fragment_documents_each_connection_option_and_its_variable():
+    documented = yaml.safe_load(ModuleDocFragment.DOCUMENTATION)["options"]
+    assert set(documented) == set(CONNECTION_OPTIONS)
+    for name, (spec, variable) in CONNECTION_OPTIONS.items():
+        assert "E(%s)" % variable in " ".join(documented[name]["description"]), name
+        assert documented[name]["type"] == spec["type"], name
+        assert documented[name].get("default") == spec.get("default"), name
