@@ -1,0 +1,42 @@
+# -*- coding: utf-8 -*-
+# Copyright: portsip.pbx contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+name: portsip_test_record
+type: aggregate
+short_description: Record each task result as a JSON line, for the integration tests
+description:
+  - Appends one JSON object per task result to the file named by E(PORTSIP_TEST_RECORD).
+requirements:
+  - enabled in the test run's ANSIBLE_CALLBACKS_ENABLED
+"""
+
+import json
+import os
+
+from ansible.plugins.callback import CallbackBase
+
+
+class CallbackModule(CallbackBase):
+    CALLBACK_VERSION = 2.0
+    CALLBACK_TYPE = "aggregate"
+    CALLBACK_NAME = "portsip_test_record"
+    CALLBACK_NEEDS_ENABLED = True
+
+    def _record(self, result, status):
+        entry = dict(result._result, task=result._task.get_name(), status=status)
+        with open(os.environ["PORTSIP_TEST_RECORD"], "a") as handle:
+            handle.write(json.dumps(entry, default=str) + "\n")
+
+    def v2_runner_on_ok(self, result):
+        self._record(result, "ok")
+
+    def v2_runner_on_failed(self, result, ignore_errors=False):
+        self._record(result, "failed")
+
+    def v2_runner_on_skipped(self, result):
+        self._record(result, "skipped")

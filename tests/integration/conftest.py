@@ -1,0 +1,126 @@
+# -*- coding: utf-8 -*-
+# Copyright: portsip.pbx contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Runs real ansible-playbook against the PortSIP API simulator.
+
+Each test gets the simulator back in its start-up state. A playbook run returns
+every task's result (recorded by a small callback plugin), the console output,
+and the requests the simulator saw during the run.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(ROOT, "tests", "simulator"))
+
+from portsip_sim import Simulator  # noqa: E402  pylint: disable=wrong-import-position
+
+ACCESS_TOKEN = "integration-access-token-4f1d"
+PLAYBOOK = os.path.join(os.path.dirname(sys.executable), "ansible-playbook")
+
+
+class Run:
+    def __init__(self, rc, output, results, log):
+        self.rc = rc
+        self.output = output
+        self.results = results
+        self.log = log
+
+    @property
+    def writes(self):
+        return [entry for entry in self.log if entry["write"]]
+
+    @property
+    def result(self):
+        """The result of the only task of a one-task playbook."""
+        assert len(self.results) == 1, self.output
+        return self.results[0]
+
+    @property
+    def changed(self):
+        return any(result.get("changed") for result in self.results)
+
+
+class Pbx:
+    """The simulator plus a way to run playbooks against it."""
+
+    def __init__(self, sim, tmp_path):
+        self.sim = sim
+        self.control = sim.control()
+        self.tmp_path = tmp_path
+        self.ivr_id = self.ivr("8000")["id"]
+
+    def ivr(self, extension_number):
+        return next(ivr for ivr in self.control.state()["ivrs"] if ivr["extension_number"] == extension_number)
+
+    def action_urls(self, ivr_id=None):
+        ivr_id = ivr_id or self.ivr_id
+        return next(ivr for ivr in self.control.state()["ivrs"] if ivr["id"] == ivr_id)["action_urls"]
+
+    def connection_env(self, **overrides):
+        env = {"PORTSIP_URL": self.sim.base_url, "PORTSIP_ACCESS_TOKEN": ACCESS_TOKEN}
+        env.update(overrides)
+        return {key: value for key, value in env.items() if value is not None}
+
+    def run(self, tasks, check=False, diff=False, verbosity=0, extra_vars=None, env=None, plays=None):
+        """Run a playbook of ``tasks`` (or whole ``plays``) on localhost; returns a Run."""
+        playbook = self.tmp_path / "playbook.yml"
+        if plays is None:
+            plays = [{"name": "Test", "hosts": "localhost", "gather_facts": False, "tasks": tasks}]
+        playbook.write_text(yaml.safe_dump(plays, sort_keys=False))
+        inventory = self.tmp_path / "inventory.ini"
+        inventory.write_text("localhost ansible_connection=local ansible_python_interpreter=%s\n" % sys.executable)
+        record = self.tmp_path / "results.jsonl"
+        if record.exists():
+            record.unlink()
+        command = [PLAYBOOK, "-i", str(inventory), str(playbook)]
+        if check:
+            command.append("--check")
+        if diff:
+            command.append("--diff")
+        if verbosity:
+            command.append("-" + "v" * verbosity)
+        if extra_vars:
+            command += ["-e", json.dumps(extra_vars)]
+        run_env = dict(os.environ)
+        for key in list(run_env):
+            if key.startswith("PORTSIP_"):
+                del run_env[key]
+        run_env.update(self.connection_env() if env is None else env)
+        run_env.update(
+            ANSIBLE_CALLBACK_PLUGINS=os.path.join(HERE, "callback_plugins"),
+            ANSIBLE_CALLBACKS_ENABLED="portsip_test_record",
+            PORTSIP_TEST_RECORD=str(record),
+            ANSIBLE_NOCOLOR="1",
+            ANSIBLE_RETRY_FILES_ENABLED="0",
+            ANSIBLE_LOCALHOST_WARNING="0",
+        )
+        self.control.clear_log()
+        completed = subprocess.run(command, env=run_env, capture_output=True, text=True, timeout=600, check=False)
+        results = []
+        if record.exists():
+            results = [json.loads(line) for line in record.read_text().splitlines()]
+        return Run(completed.returncode, completed.stdout + completed.stderr, results, self.control.log())
+
+
+@pytest.fixture(scope="session")
+def simulator():
+    with Simulator(demo=True, access_token=ACCESS_TOKEN) as sim:
+        yield sim
+
+
+@pytest.fixture
+def pbx(simulator, tmp_path):
+    simulator.reset()
+    return Pbx(simulator, tmp_path)
