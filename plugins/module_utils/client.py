@@ -124,7 +124,7 @@ class Client:
     """One authenticated session with the PBX, used for a whole module run."""
 
     def __init__(self, url, username=None, password=None, domain=None, access_token=None,
-                 validate_certs=True, ca_path=None, timeout=30, on_retry=None, sleep=time.sleep):
+                 validate_certs=True, ca_path=None, timeout=30, warn=None, sleep=time.sleep):
         self.root = api_root(url)
         self._username = username
         self._password = password
@@ -139,7 +139,7 @@ class Client:
         else:
             self._verify = ca_path or None
         self._timeout = timeout
-        self._on_retry = on_retry or (lambda message: None)
+        self._warn = warn or (lambda message: None)
         self._sleep = sleep
         self.session = requests.Session()
         self.session.headers["Accept"] = "application/json"
@@ -170,11 +170,12 @@ class Client:
             except AmbiguousWriteError as error:
                 created = find_created()
                 if created is not None:
+                    self._warn("%s; it was created, so it is not sent again" % error)
                     return created
                 if attempt == MAX_ATTEMPTS:
                     raise
                 delay = backoff_seconds(attempt)
-                self._on_retry("%s; it was not created, creating again in %.1f s (attempt %d of %d)"
+                self._warn("%s; it was not created, creating again in %.1f s (attempt %d of %d)"
                                % (error, delay, attempt + 1, MAX_ATTEMPTS))
                 self._sleep(delay)
                 continue
@@ -238,7 +239,7 @@ class Client:
         delay = retry_after_seconds(response) if response is not None else None
         if delay is None:
             delay = backoff_seconds(attempt)
-        self._on_retry("%s %s: %s, retrying in %.1f s (attempt %d of %d)" % (method, path, reason, delay, attempt + 1, MAX_ATTEMPTS))
+        self._warn("%s %s: %s, retrying in %.1f s (attempt %d of %d)" % (method, path, reason, delay, attempt + 1, MAX_ATTEMPTS))
         self._sleep(delay)
 
     def _send(self, method, path, params=None, body=None, form=None, authenticated=True):

@@ -41,7 +41,7 @@ def find_ivr(client, name_or_number):
     # The server's filter only narrows the list; the exact match is decided here.
     matches = [ivr for ivr in listed if name_or_number in (ivr.get("name"), str(ivr.get("extension_number")))]
     if not matches:
-        raise PortsipError("no virtual receptionist has the name or extension number %r" % name_or_number, status=404)
+        raise PortsipError("no virtual receptionist has the name or extension number %r" % name_or_number)
     if len(matches) > 1:
         raise PortsipError("%d virtual receptionists match %r; use ivr_id to pick one: %s" % (
             len(matches), name_or_number, ", ".join(describe_ivr(ivr) for ivr in matches)))

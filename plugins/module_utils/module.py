@@ -72,7 +72,7 @@ class PortsipModule(AnsibleModule):
             validate_certs=params["pbx_validate_certs"],
             ca_path=params["pbx_ca_path"],
             timeout=params["pbx_timeout"],
-            on_retry=self.warn,
+            warn=self.warn,
         )
 
     def fail_on(self, error, **result):

@@ -190,6 +190,7 @@ EXAMPLES = r"""
         url: https://crm.example.com/portsip/vip
         auth: BEARER
         token: "{{ crm_webhook_token }}"
+      register: vip
 
     - name: Rotate the bearer token (the PBX does not give it back to compare)
       portsip.pbx.ivr_action_url:
@@ -199,11 +200,12 @@ EXAMPLES = r"""
         token: "{{ crm_webhook_token }}"
         update_secrets: always
 
-    - name: Rename an action URL by its ID
+    - name: Rename an action URL by its ID (the token goes along, so no PBX can drop it)
       portsip.pbx.ivr_action_url:
         ivr: Main Menu
-        id: "{{ vip_action_url_id }}"
+        id: "{{ vip.action_url.id }}"
         name: vip-routing
+        token: "{{ crm_webhook_token }}"
 
     - name: Remove the old CRM lookup
       portsip.pbx.ivr_action_url:

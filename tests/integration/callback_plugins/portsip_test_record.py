@@ -27,8 +27,8 @@ class CallbackModule(CallbackBase):
     CALLBACK_NAME = "portsip_test_record"
     CALLBACK_NEEDS_ENABLED = True
 
-    def _record(self, result, status):
-        entry = dict(result._result, task=result._task.get_name(), status=status)
+    def _record(self, result, outcome):
+        entry = dict(result._result, task=result._task.get_name(), outcome=outcome)
         with open(os.environ["PORTSIP_TEST_RECORD"], "a") as handle:
             handle.write(json.dumps(entry, default=str) + "\n")
 

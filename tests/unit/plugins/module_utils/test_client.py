@@ -49,7 +49,7 @@ def make_client(sleeps, warnings, **kwargs):
     kwargs.setdefault("username", "admin")
     kwargs.setdefault("password", "secretpw")
     kwargs.setdefault("domain", "tenant.example.com")
-    return Client(PBX, sleep=sleeps.append, on_retry=warnings.append, **kwargs)
+    return Client(PBX, sleep=sleeps.append, warn=warnings.append, **kwargs)
 
 
 def form(call):
