@@ -1,0 +1,49 @@
+# -*- coding: utf-8 -*-
+# Copyright: portsip.pbx contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The modules' EXAMPLES run as written against the simulator."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import ast
+import os
+
+import yaml
+
+MODULES = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "plugins", "modules")
+
+
+def examples(module):
+    with open(os.path.join(MODULES, module + ".py")) as handle:
+        tree = ast.parse(handle.read())
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and node.targets[0].id == "EXAMPLES":
+            return yaml.safe_load(node.value.value)
+    raise AssertionError("%s has no EXAMPLES" % module)
+
+
+def example_vars(pbx):
+    return {"portsip_url": pbx.sim.base_url, "portsip_username": "admin", "portsip_password": "portsip123",
+            "portsip_domain": "demo.portsip.local", "crm_webhook_password": "hookpass7731", "crm_webhook_token": "tok-example"}
+
+
+def test_ivr_action_url_examples(pbx):
+    run = pbx.run(examples("ivr_action_url"), extra_vars=example_vars(pbx), env={})
+    assert run.rc == 0, run.output
+    assert [result["changed"] for result in run.results] == [True, True, True, True, True]
+    assert sorted(item["name"] for item in pbx.action_urls()) == ["vip-routing"]
+
+
+def test_ivr_action_url_info_examples(pbx):
+    old = dict(type="DTMF", dtmf_mask="5", url="https://old-crm.example.com/hook", method="GET")
+    pbx.control.seed(ivrs=[{"id": pbx.ivr_id, "action_urls": [dict(old, name="crm-old")]},
+                           {"name": "Support", "extension_number": "8200", "action_urls": [dict(old, name="support-old")]}])
+    run = pbx.run(examples("ivr_action_url_info"), extra_vars=example_vars(pbx), env={})
+    assert run.rc == 0, run.output
+    assert [item["name"] for item in run.results[0]["action_urls"]] == ["crm-old"]
+    assert sorted(run.results[2]["msg"]) == ["Main Menu", "Support"]
+    assert run.results[3]["changed"] is True
+    urls = [item["url"] for ivr in pbx.control.state()["ivrs"] for item in ivr["action_urls"]]
+    assert sorted(urls) == ["https://crm.example.com/hook"] * 2
