@@ -60,6 +60,10 @@ class PortsipModule(AnsibleModule):
             self.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
         if self.params["pbx_timeout"] <= 0:
             self.fail_json(msg="pbx_timeout: must be a number of seconds greater than 0")
+        # IDs and the IVR's name or number become URL path segments or filters: empty would address another object.
+        for name in ("ivr_id", "ivr", "id"):
+            if self.params.get(name) == "":
+                self.fail_json(msg="%s: must not be empty" % name)
 
     def client(self):
         params = self.params

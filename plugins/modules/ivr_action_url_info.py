@@ -186,11 +186,13 @@ def read(client, params):
         ivrs = list_ivrs(client)
     found = []
     for ivr in ivrs:
-        for item in action_urls(client, ivr["id"]):
+        ivr_id = params["ivr_id"] or ivr["id"]
+        number = ivr.get("extension_number")
+        for item in action_urls(client, ivr_id):
             if params["id"] not in (None, item.get("id")) or params["name"] not in (None, item.get("name")):
                 continue
-            found.append(dict(fields.masked(item), ivr_id=ivr["id"], ivr_name=ivr.get("name"),
-                              ivr_extension_number=ivr.get("extension_number")))
+            found.append(dict(fields.masked(item), ivr_id=ivr_id, ivr_name=ivr.get("name"),
+                              ivr_extension_number=None if number is None else str(number)))
     return found
 
 
