@@ -13,10 +13,9 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import re
+from urllib.parse import urlsplit
 
 from ansible.module_utils.parsing.convert_bool import boolean
-from ansible.module_utils.six import string_types
-from ansible.module_utils.six.moves.urllib.parse import urlsplit
 
 MASK = "********"
 MASK_CHANGED = "******** (new value)"
@@ -68,7 +67,7 @@ def parse_headers(value):
 
 
 def _check_headers(value):
-    if not isinstance(value, (dict, string_types)):
+    if not isinstance(value, (dict, str)):
         return "must be a dict of header names to values, or a string 'Name1:value1&Name2:value2'"
     for name, text in parse_headers(value):
         if not _HEADER_NAME.match(name):
@@ -196,7 +195,7 @@ def desired(params):
 
 
 def is_masked(value):
-    return isinstance(value, string_types) and value != "" and set(value) == {"*"}
+    return isinstance(value, str) and value != "" and set(value) == {"*"}
 
 
 def readable(obj, name):

@@ -282,7 +282,7 @@ class Client:
 
     def _log_in(self):
         if not (self._username and self._password):
-            raise PortsipError("no credentials: set pbx_access_token, or pbx_username and pbx_password", status=401)
+            raise PortsipError("no credentials: set pbx_access_token, or pbx_username and pbx_password")
         form = {"grant_type": "password", "username": self._username, "password": self._password,
                 "scope": "all", "client_id": CLIENT_ID}
         if self._domain:

@@ -50,6 +50,8 @@ INVALID = [
     ("unknown option", dict(colour="blue"), "colour", False),
     ("both ivr and ivr_id", dict(ivr="8000"), "ivr", False),
     ("neither name nor id", dict(name=None), "name, id", False),
+    ("ivr_id empty", dict(ivr_id=""), "ivr_id", False),
+    ("id empty", dict(id=""), "id", False),
     ("create without type", dict(type=None, dtmf_mask=None), "type", True),
     ("create without url", dict(url=None), "url", True),
     ("present with an unknown id", dict(id="Tm9TdWNoSWQ="), "id", True),
