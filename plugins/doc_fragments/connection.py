@@ -14,9 +14,8 @@ options:
     description:
       - Address of the PortSIP PBX REST API, for example V(https://pbx.example.com:8887).
       - The C(/api) suffix may be given or left out.
-      - If not set, the value of the E(PORTSIP_URL) environment variable is used.
+      - Required. If not set, the value of the E(PORTSIP_URL) environment variable is used.
     type: str
-    required: true
   pbx_username:
     description:
       - Account to log in with. A tenant admin (with O(pbx_domain)) is the natural account for virtual receptionists.
@@ -49,7 +48,7 @@ options:
   pbx_ca_path:
     description:
       - A PEM file with the CA certificate(s) to trust for the PBX's TLS certificate.
-      - Without it the system's CA store is used, or the file named by E(REQUESTS_CA_BUNDLE).
+      - Without it, the file named by E(REQUESTS_CA_BUNDLE) is used, or else the CA bundle that C(requests) trusts (certifi's).
       - If not set, the value of the E(PORTSIP_CA_PATH) environment variable is used.
     type: path
   pbx_timeout:

@@ -109,9 +109,9 @@ def _update(client, ivr_id, items, current, wanted, update_secrets, check_mode):
     if not check_mode:
         client.update(_path(ivr_id, current["id"]), fields.update_body(current, wanted))
     after = dict(current, **wanted)
-    changed_secrets = [name for name in changed if name in fields.SECRETS]
-    return dict(changed=True, action_url=fields.masked(after, changed_secrets),
-                diff=dict(before=fields.masked(_stored(current)), after=fields.masked(_stored(after), changed_secrets)))
+    placeholders = fields.secret_placeholders(current, wanted, changed)
+    return dict(changed=True, action_url=fields.masked(after, placeholders),
+                diff=dict(before=fields.masked(_stored(current)), after=fields.masked(_stored(after), placeholders)))
 
 
 def _destroy(client, ivr_id, url_id):

@@ -19,6 +19,8 @@ from ansible.module_utils.parsing.convert_bool import boolean
 
 MASK = "********"
 MASK_CHANGED = "******** (new value)"
+# A secret sent with an update when the PBX does not show the stored one: it may or may not differ.
+MASK_SENT = "******** (sent)"
 
 _MASK_ENTRY = re.compile(r"^(ALL|[0-9*]+|[0-9]+-[0-9]+)$")
 _CREDENTIAL = re.compile(r"^[a-z0-9]{6,64}$")
@@ -252,10 +254,21 @@ def secrets_at_risk(current, wanted):
     return [secret]
 
 
-def masked(obj, changed_secrets=()):
-    """A copy safe to show: each stored secret replaced by a placeholder."""
+def masked(obj, placeholders=None):
+    """A copy safe to show: each stored secret replaced by a placeholder (MASK unless ``placeholders`` names another)."""
     shown = dict(obj)
     for name in SECRETS:
         if shown.get(name) is not None:
-            shown[name] = MASK_CHANGED if name in changed_secrets else MASK
+            shown[name] = (placeholders or {}).get(name, MASK)
     return shown
+
+
+def secret_placeholders(current, wanted, changed):
+    """How to show each secret an update sends: changed, or sent without knowing whether it differs."""
+    placeholders = {}
+    for name in SECRETS:
+        if name in changed:
+            placeholders[name] = MASK_CHANGED
+        elif name in wanted and not readable(current, name):
+            placeholders[name] = MASK_SENT
+    return placeholders

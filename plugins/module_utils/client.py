@@ -45,13 +45,14 @@ class PortsipError(Exception):
     Never holds credentials: the path has none and request bodies are not kept.
     """
 
-    def __init__(self, message, method=None, path=None, status=None, errors=None):
+    def __init__(self, message, method=None, path=None, status=None, errors=None, hint=None):
         super(PortsipError, self).__init__(message)
         self.message = message
         self.method = method
         self.path = path
         self.status = status
         self.errors = errors or []
+        self.hint = hint
 
     def __str__(self):
         where = "%s %s: " % (self.method, self.path) if self.method else ""
@@ -225,8 +226,9 @@ class Client:
                 continue
             if response.status_code in TRANSIENT_STATUSES or (ambiguous_is_final and response.status_code >= 500):
                 if ambiguous_is_final and response.status_code != 429:
-                    raise AmbiguousWriteError("HTTP %s; the object may or may not have been created" % response.status_code,
-                                              method, path, response.status_code, parse_errors(response))
+                    errors = parse_errors(response)
+                    raise AmbiguousWriteError("%s; the object may or may not have been created" % describe_errors(errors),
+                                              method, path, response.status_code, errors)
                 self._retry_or_raise(method, path, attempt, "HTTP %s" % response.status_code, response, None)
                 continue
             return self._answer(method, path, response)
@@ -320,8 +322,8 @@ class Client:
                 continue
             if response.status_code in (400, 401, 403):
                 errors = parse_errors(response)
-                raise PortsipError("login refused (%s): check pbx_username, pbx_password and pbx_domain" % describe_errors(errors),
-                                   "POST", path, response.status_code, errors)
+                raise PortsipError("login refused: %s" % describe_errors(errors), "POST", path, response.status_code, errors,
+                                   hint="check pbx_username, pbx_password and pbx_domain (a tenant admin needs the tenant's SIP domain)")
             return self._answer("POST", path, response) or {}
 
     def _store_tokens(self, answer):

@@ -7,6 +7,8 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+from urllib.parse import urlsplit
+
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
 from ansible_collections.portsip.pbx.plugins.module_utils.client import (
@@ -18,7 +20,8 @@ from ansible_collections.portsip.pbx.plugins.module_utils.client import (
 # Option name -> (argument spec, environment variable). The variable names are the ones the
 # collection's AWX credential type injects.
 CONNECTION_OPTIONS = {
-    "pbx_url": ({"type": "str", "required": True}, "PORTSIP_URL"),
+    # Not "required": linters cannot see the environment fallback and would flag every task that relies on it.
+    "pbx_url": ({"type": "str"}, "PORTSIP_URL"),
     "pbx_username": ({"type": "str"}, "PORTSIP_USERNAME"),
     "pbx_password": ({"type": "str", "no_log": True}, "PORTSIP_PASSWORD"),
     "pbx_domain": ({"type": "str"}, "PORTSIP_DOMAIN"),
@@ -58,6 +61,10 @@ class PortsipModule(AnsibleModule):
         )
         if not HAS_REQUESTS:
             self.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
+        url = urlsplit(self.params["pbx_url"] or "")
+        if url.scheme not in ("http", "https") or not url.netloc:
+            self.fail_json(msg="pbx_url: must be the PBX's https:// address, for example https://pbx.example.com:8887 "
+                               "(set the option or the PORTSIP_URL environment variable)")
         if self.params["pbx_timeout"] <= 0:
             self.fail_json(msg="pbx_timeout: must be a number of seconds greater than 0")
         # IDs and the IVR's name or number become URL path segments or filters: empty would address another object.
@@ -82,7 +89,8 @@ class PortsipModule(AnsibleModule):
     def fail_on(self, error, **result):
         """Report a PortsipError with what the user can do about it."""
         msg = str(error)
-        if error.status in HINTS:
-            msg += "; " + HINTS[error.status]
+        hint = error.hint or HINTS.get(error.status)
+        if hint:
+            msg += "; " + hint
         result.update(error.to_result())
         self.fail_json(msg=msg, **result)

@@ -218,7 +218,8 @@ RETURN = r"""
 action_url:
   description:
     - The action URL after the task, as the PBX holds it (or, in check mode, as it would hold it).
-    - Secrets are replaced by V(********); a secret this task changes shows as V(******** (new value)).
+    - Secrets are replaced by V(********). A secret this task changes shows as V(******** (new value)); one it sends
+      along with another change, without being able to compare it, as V(******** (sent)).
     - Empty after O(state=absent).
   returned: success
   type: dict

@@ -83,3 +83,11 @@ def test_the_message_is_clear_enough_to_act_on(pbx):
                                  "dtmf_mask: range '9-1' has its low end above its high end")
     missing = pbx.run([{"name": "Missing", "portsip.pbx.ivr_action_url": dict(ivr_id=pbx.ivr_id, name="crm-lookup", enabled=True)}])
     assert missing.result["msg"] == "action URL 'crm-lookup' does not exist yet; to create it, also set: type, url"
+
+
+def test_a_pbx_url_without_scheme_or_host_is_refused_before_any_request(pbx):
+    for url in ("pbx.example.com:8887", "", "https://"):
+        run = pbx.run([{"name": "Bad URL", "portsip.pbx.ivr_action_url": dict(GOOD, ivr_id=pbx.ivr_id)}],
+                      env=pbx.connection_env(PORTSIP_URL=url))
+        assert run.result["msg"].startswith("pbx_url: must be the PBX's https:// address"), url
+    assert pbx.control.log() == []

@@ -109,6 +109,7 @@ def test_update_secrets_decides_for_hidden_secrets(pbx, secrets):
 def test_a_secret_goes_along_with_another_change(pbx):
     pbx.sim.configure(secrets="masked", update="keep")
     pbx.control.seed(ivrs=[{"id": pbx.ivr_id, "action_urls": [BASIC]}])
-    run = pbx.run([task(ivr_id=pbx.ivr_id, **dict(BASIC, password=NEW_PASSWORD, url="https://crm.example.com/new"))])
+    run = pbx.run([task(ivr_id=pbx.ivr_id, **dict(BASIC, password=NEW_PASSWORD, url="https://crm.example.com/new"))], diff=True)
     assert run.result["changed"] is True
+    assert run.result["diff"]["after"]["password"] == "******** (sent)"
     assert stored_by_name(pbx, "crm-lookup")["password"] == NEW_PASSWORD

@@ -110,9 +110,19 @@ class TestSecretsAtRisk:
 
 
 def test_masked_hides_every_stored_secret():
-    shown = fields.masked(dict(STORED, password="oldpass1", token=None), changed_secrets=())
+    shown = fields.masked(dict(STORED, password="oldpass1", token=None))
     assert shown["password"] == fields.MASK and shown["token"] is None
-    assert fields.masked(dict(STORED, password="x"), ["password"])["password"] == fields.MASK_CHANGED
+    assert fields.masked(dict(STORED, password="x"), {"password": fields.MASK_CHANGED})["password"] == fields.MASK_CHANGED
+
+
+@pytest.mark.parametrize("stored, wanted, changed, expected", [
+    (dict(STORED, password="oldpass1"), {"password": "newpass1"}, ["password"], {"password": fields.MASK_CHANGED}),
+    (dict(STORED, password="******"), {"password": "newpass1", "url": "https://x.example.com"}, ["url"], {"password": fields.MASK_SENT}),
+    (STORED, {"password": "newpass1", "url": "https://x.example.com"}, ["url"], {"password": fields.MASK_SENT}),
+    (dict(STORED, password="newpass1"), {"password": "newpass1", "url": "https://x.example.com"}, ["url"], {}),
+])
+def test_secret_placeholders_tell_what_an_update_sends(stored, wanted, changed, expected):
+    assert fields.secret_placeholders(stored, wanted, changed) == expected
 
 
 def test_predicted_create_fills_server_defaults():

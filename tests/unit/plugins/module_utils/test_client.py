@@ -112,7 +112,7 @@ class TestLogin:
             make_client(sleeps, warnings).get("/ivrs")
         message = str(caught.value)
         assert "UNAUTHORIZED invalid username or password" in message
-        assert "pbx_username, pbx_password and pbx_domain" in message
+        assert "pbx_username, pbx_password and pbx_domain" in caught.value.hint
         assert "secretpw" not in message
 
     def test_access_token_skips_login(self, mocked, sleeps, warnings):
