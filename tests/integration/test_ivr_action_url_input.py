@@ -90,4 +90,4 @@ def test_a_pbx_url_without_scheme_or_host_is_refused_before_any_request(pbx):
         run = pbx.run([{"name": "Bad URL", "portsip.pbx.ivr_action_url": dict(GOOD, ivr_id=pbx.ivr_id)}],
                       env=pbx.connection_env(PORTSIP_URL=url))
         assert run.result["msg"].startswith("pbx_url: must be the PBX's https:// address"), url
-    assert pbx.control.log() == []
+        assert run.log == []
