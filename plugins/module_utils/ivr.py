@@ -16,22 +16,23 @@ def ivr_path(ivr_id):
     return "/ivrs/%s" % quote(ivr_id, safe="")
 
 
-def _not_found(error, what):
-    """Turn the PBX's answer for an unknown id into a message that names the object.
+def _get_by_id(client, path, what):
+    """GET an object by id; an unknown id becomes a message that names the object.
 
-    The PBX may answer 400 or 404 for an unknown id; both get the same hint, and the
-    server's own words are kept. Any other failure stays what it is: never "absent".
+    The PBX may answer 400 or 404 for an unknown id: both say "not found", with the server's
+    own words kept. Any other failure, including one of the login that came first, stays
+    what it is: never "absent".
     """
-    if error.status not in (400, 404):
-        return error
-    return PortsipError("%s was not found (%s)" % (what, error.message), error.method, error.path, error.status, error.errors)
+    try:
+        return client.get(path)
+    except PortsipError as error:
+        if error.path != path or error.status not in (400, 404):
+            raise
+        raise PortsipError("%s was not found (%s)" % (what, error.message), error.method, error.path, error.status, error.errors)
 
 
 def get_ivr(client, ivr_id):
-    try:
-        return client.get(ivr_path(ivr_id))
-    except PortsipError as error:
-        raise _not_found(error, "virtual receptionist with id %r" % ivr_id)
+    return _get_by_id(client, ivr_path(ivr_id), "virtual receptionist with id %r" % ivr_id)
 
 
 def find_ivr(client, name_or_number):
@@ -57,8 +58,5 @@ def describe_ivr(ivr):
 
 
 def action_urls(client, ivr_id):
-    try:
-        answer = client.get(ivr_path(ivr_id) + "/action_urls") or {}
-    except PortsipError as error:
-        raise _not_found(error, "virtual receptionist with id %r" % ivr_id)
+    answer = _get_by_id(client, ivr_path(ivr_id) + "/action_urls", "virtual receptionist with id %r" % ivr_id) or {}
     return answer.get("items") or []

@@ -38,6 +38,15 @@ class Run:
         self.log = log
 
     @property
+    def text(self):
+        """The console output with white space folded: older ansible-core wraps long warnings."""
+        return " ".join(self.output.split())
+
+    def shows(self, secret):
+        """Whether the output holds ``secret`` (no white space in it), even where the console wrapped it."""
+        return secret in "".join(self.output.split())
+
+    @property
     def writes(self):
         return [entry for entry in self.log if entry["write"]]
 
@@ -112,6 +121,10 @@ class Pbx:
         if record.exists():
             results = [json.loads(line) for line in record.read_text().splitlines()]
         return Run(completed.returncode, completed.stdout + completed.stderr, results, self.control.log())
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "every_server_mode: a server mode beyond the one the version matrix runs")
 
 
 @pytest.fixture(scope="session")

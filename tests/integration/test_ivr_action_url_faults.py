@@ -37,7 +37,7 @@ def test_create_converges_to_exactly_one_object(pbx, what, fault):
     run = pbx.run(task(pbx, **CRM))
     assert run.rc == 0, run.output
     assert run.result["changed"] is True
-    assert "retrying in" in run.output or "creating again" in run.output or "it is not sent again" in run.output
+    assert "retrying in" in run.text or "creating again" in run.text or "it is not sent again" in run.text
     [obj] = pbx.action_urls()
     assert obj["name"] == "crm-lookup" and run.result["action_url"]["id"] == obj["id"]
     assert pbx.run(task(pbx, **CRM)).result["changed"] is False
@@ -153,4 +153,4 @@ def test_bad_credentials_say_what_to_check(pbx, env, message):
     run = pbx.run(task(pbx, **CRM), env=pbx.connection_env(**env))
     assert run.rc != 0
     assert message in run.result["msg"] and "pbx_domain" in run.result["msg"]
-    assert "wrong-pass" not in run.output
+    assert not run.shows("wrong-pass")

@@ -22,7 +22,12 @@ CRM_STORED = dict(CRM, headers="X-App-ID:crm")
 PLAIN = dict(name="plain", enabled=False, type="CALLER", caller_mask="4930100-4930199", method="GET",
              url="http://hooks.example.com/plain", headers="X-A:1&X-B:2", connection_timeout=5, request_timeout=7)
 
-MODES = [(secrets, update) for secrets in ("clear", "masked", "omitted") for update in ("keep", "reset")]
+# The version matrix runs only masked/reset, the mode that exercises the most code; `make test` runs all six.
+MODES = [
+    pytest.param(secrets, update, id="secrets=%s,update=%s" % (secrets, update),
+                 marks=() if (secrets, update) == ("masked", "reset") else pytest.mark.every_server_mode)
+    for secrets in ("clear", "masked", "omitted") for update in ("keep", "reset")
+]
 
 
 def scenario(seed, task, expect_after, changes=True):
@@ -44,7 +49,7 @@ def stored(pbx):
     return {item["id"]: item for item in pbx.action_urls()}
 
 
-@pytest.mark.parametrize("secrets, update", MODES, ids=["secrets=%s,update=%s" % mode for mode in MODES])
+@pytest.mark.parametrize("secrets, update", MODES)
 @pytest.mark.parametrize("name", list(SCENARIOS))
 def test_check_apply_apply_check(pbx, name, secrets, update):
     case = SCENARIOS[name]
@@ -101,9 +106,10 @@ def test_diff_shows_real_before_and_after_with_secrets_masked(pbx, secrets):
     diff = run.result["diff"]
     assert diff["before"]["url"] == CRM["url"] and diff["after"]["url"] == "https://new.example.com/"
     assert diff["before"]["dtmf_mask"] == diff["after"]["dtmf_mask"] == "1;2;3"
-    for side in ("before", "after"):
-        assert diff[side].get("password") in (None, "********")
-    assert "crmsecret42" not in run.output
+    assert diff["before"].get("password") == (None if secrets == "omitted" else "********")
+    # A hidden password is sent along with the change without knowing whether it differs; a readable one is equal.
+    assert diff["after"]["password"] == ("********" if secrets == "clear" else "******** (sent)")
+    assert not run.shows("crmsecret42")
     assert "+++ after" in run.output and '-    "url": "https://crm.example.com/portsip/route"' in run.output
 
 
