@@ -1,0 +1,773 @@
+#!/usr/bin/env python3
+# -*- coding: utf-8 -*-
+# Copyright: portsip.pbx contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Measure what a portsip.pbx task costs next to ansible.builtin.uri, and write docs/performance.md.
+
+Starts the API simulator in this process and runs real ansible-playbook against it. Every scenario is
+one playbook from tools/bench/ with one loop of N items. Each round runs every scenario twice: with an
+empty loop (the playbook's fixed start-up) and with N items; per task = (with N - empty) / N. The report
+gives the median over the rounds, the requests per task from the simulator's log, the ratios the
+collection aims at, what limits each, and a profile of the module's start-up.
+
+A measurement, not a test: it exits 0 when a target is missed (and says so), and non-zero only when it
+could not measure (a playbook failed, or a scenario did not do what it claims).
+
+Run it with the Python of the environment under test: modules run with the same interpreter, and
+ansible-playbook is taken from the same bin directory (else from PATH). The collection is the one found
+on ANSIBLE_COLLECTIONS_PATH (or --collections-path), else this checkout.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import argparse
+import collections
+import datetime
+import glob
+import json
+import os
+import platform
+import re
+import resource
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+PLAYBOOKS = os.path.join(ROOT, "tools", "bench")
+sys.path.insert(0, os.path.join(ROOT, "tests", "simulator"))
+
+from portsip_sim import Simulator  # noqa: E402  pylint: disable=wrong-import-position
+
+ACCESS_TOKEN = "bench-access-token-7c2e"
+USERNAME, PASSWORD, DOMAIN = "admin", "portsip123", "demo.portsip.local"
+INFO_IVR_COUNTS = (1, 10, 100)
+INFO_URLS_PER_IVR = 2
+SCENARIO_KEYS = ("1", "2", "3", "4s", "4c", "5") + tuple("6.%d" % count for count in INFO_IVR_COUNTS)
+# The only ANSIBLE_* variables passed on to ansible-playbook: every other setting is dropped, so the
+# numbers are those of Ansible's defaults whatever the caller's shell holds.
+KEPT_ANSIBLE_VARIABLES = ("ANSIBLE_COLLECTIONS_PATH", "ANSIBLE_HOME", "ANSIBLE_LOCAL_TEMP", "ANSIBLE_REMOTE_TMP")
+# (name, numerator, denominator, limit)
+RATIOS = (
+    ("1/3", "1", "3", 1.10),
+    ("1/4", "1", "4s", 1.00),
+    ("2/4", "2", "4c", 0.60),
+)
+BASIC = "import ansible.module_utils.basic"
+IMPORT_PROBES = (
+    ("python", "pass"),
+    ("basic", BASIC),
+    ("requests", BASIC + ", requests"),
+    ("urls", BASIC + ", ansible.module_utils.urls"),
+    ("http.client", BASIC + ", http.client"),
+)
+
+
+class BenchError(Exception):
+    """The benchmark could not measure: a playbook failed or a scenario did something else than it claims."""
+
+
+# -- data -------------------------------------------------------------------------
+
+
+def action_url(number, request_timeout=2):
+    """An action URL as the benchmark declares it: every field the tasks set, nothing else."""
+    return {
+        "name": "bench-%03d" % number,
+        "enabled": True,
+        "type": "DTMF",
+        "dtmf_mask": "%d;%d" % (number % 10, 10 + number % 90),
+        "method": "POST",
+        "url": "https://crm.example.com/portsip/hook/%03d" % number,
+        "connection_timeout": 2,
+        "request_timeout": request_timeout,
+    }
+
+
+def reads(count):
+    return [{"name": "read-%03d" % number} for number in range(1, count + 1)]
+
+
+def info_seed(ivrs):
+    return {"ivrs": [{
+        "name": "IVR %03d" % number,
+        "extension_number": str(8000 + number),
+        "action_urls": [dict(action_url(number * 10 + index), name="hook-%d" % index) for index in range(1, INFO_URLS_PER_IVR + 1)],
+    } for number in range(1, ivrs + 1)]}
+
+
+class Pbx:
+    """A running simulator and what a playbook needs to reach it."""
+
+    def __init__(self, sim, ivr_id=None):
+        self.sim = sim
+        self.control = sim.control()
+        self.ivr_id = ivr_id
+
+    def variables(self):
+        return {"bench_url": self.sim.base_url, "bench_access_token": ACCESS_TOKEN, "bench_ivr_id": self.ivr_id,
+                "bench_username": USERNAME, "bench_password": PASSWORD, "bench_domain": DOMAIN}
+
+
+# -- running things and timing them ---------------------------------------------------
+
+
+class Clock:
+    """Wall time, and the CPU time (user + system) of the child processes that ended meanwhile.
+
+    ansible-playbook waits for its workers and they wait for the module processes, so its CPU time covers
+    the whole tree. The simulator runs in this process and is not counted.
+    """
+
+    def __init__(self):
+        self.wall = time.perf_counter()
+        self.cpu = self._children()
+
+    @staticmethod
+    def _children():
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return usage.ru_utime + usage.ru_stime
+
+    def read(self):
+        return time.perf_counter() - self.wall, self._children() - self.cpu
+
+
+def timed(command, env=None, cwd=None):
+    """Run a command; returns ((wall, cpu), stdout, stderr). Raises BenchError if it fails."""
+    clock = Clock()
+    done = subprocess.run(command, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True,
+                          check=False)
+    seconds = clock.read()
+    if done.returncode != 0:
+        raise BenchError("%s failed (rc %d):\n%s" % (" ".join(command), done.returncode, (done.stdout + done.stderr)[-4000:]))
+    return seconds, done.stdout, done.stderr
+
+
+class Runner:
+    """Runs the playbooks of tools/bench/ on localhost, with this Python for the modules."""
+
+    def __init__(self, workdir, collections_path):
+        self.workdir = workdir
+        beside = os.path.join(os.path.dirname(sys.executable), "ansible-playbook")
+        self.command = beside if os.access(beside, os.X_OK) else shutil.which("ansible-playbook")
+        if not self.command:
+            raise BenchError("ansible-playbook is neither beside %s nor on PATH" % sys.executable)
+        self.inventory = os.path.join(workdir, "inventory.ini")
+        with open(self.inventory, "w", encoding="utf-8") as handle:
+            handle.write("localhost ansible_connection=local ansible_python_interpreter=%s\n" % sys.executable)
+        env = {key: value for key, value in os.environ.items()
+               if not key.startswith(("PORTSIP_", "ANSIBLE_")) or key in KEPT_ANSIBLE_VARIABLES}
+        env.update(ANSIBLE_COLLECTIONS_PATH=collections_path, ANSIBLE_NOCOLOR="1")
+        self.env = env
+
+    def run(self, playbook, variables, extra_env=None):
+        """Run one playbook from an empty directory; returns (wall, cpu) seconds."""
+        path = os.path.join(self.workdir, "vars.json")
+        with open(path, "w", encoding="utf-8") as handle:
+            json.dump(variables, handle)
+        command = [self.command, "-i", self.inventory, os.path.join(PLAYBOOKS, playbook), "-e", "@" + path]
+        return timed(command, env=dict(self.env, **(extra_env or {})), cwd=os.path.join(self.workdir, "cwd"))[0]
+
+
+def find_collections_path(given, workdir):
+    """(value for ANSIBLE_COLLECTIONS_PATH, the portsip.pbx directory Ansible will load)."""
+    value = given or os.environ.get("ANSIBLE_COLLECTIONS_PATH")
+    for entry in (value or "").split(os.pathsep):
+        candidate = os.path.join(entry, "ansible_collections", "portsip", "pbx")
+        if entry and os.path.isdir(candidate):
+            return value, os.path.realpath(candidate)
+    if given:
+        raise BenchError("no ansible_collections/portsip/pbx under %s" % given)
+    # Nothing configured: load this checkout through a symlink.
+    namespace = os.path.join(workdir, "collections", "ansible_collections", "portsip")
+    os.makedirs(namespace)
+    os.symlink(ROOT, os.path.join(namespace, "pbx"))
+    return os.path.join(workdir, "collections"), ROOT
+
+
+# -- the scenarios ------------------------------------------------------------------
+
+
+class Scenario:
+    """One playbook, the items of its loop and the simulator it runs against.
+
+    tasks: task executions per object (the uri pattern has two); writes: writes per object, checked
+    against the simulator's log so a scenario measures what it claims.
+    """
+
+    def __init__(self, key, label, playbook, pbx, items, writes, tasks=1):
+        self.key = key
+        self.label = label
+        self.playbook = playbook
+        self.pbx = pbx
+        self.items = items
+        self.writes = writes
+        self.tasks = tasks
+        self.rounds = []  # dicts: empty and full as (wall, cpu), requests
+
+    @property
+    def n(self):
+        return len(self.items)
+
+    def per_object(self, kind):
+        index = 0 if kind == "wall" else 1
+        return [(done["full"][index] - done["empty"][index]) / self.n for done in self.rounds]
+
+    def median(self, what):
+        if what in ("wall", "cpu"):
+            return statistics.median(self.per_object(what))
+        if what == "requests":
+            return statistics.median(done["requests"] for done in self.rounds) / float(self.n)
+        return statistics.median(done[what][0] for done in self.rounds)
+
+
+def scenarios(n, info_n, main, info):
+    stored = [action_url(number) for number in range(1, n + 1)]
+    changed = [action_url(number, request_timeout=5) for number in range(1, n + 1)]
+    found = [
+        Scenario("1", "ivr_action_url, unchanged (ivr_id + access token)", "ivr_action_url.yml", main, stored, writes=0),
+        Scenario("2", "ivr_action_url, changing one field", "ivr_action_url.yml", main, changed, writes=1),
+        Scenario("3", "uri, one GET of the list", "uri_get.yml", main, stored, writes=0),
+        Scenario("4s", "uri pattern (GET, POST when different), nothing to change", "uri_pattern.yml", main, stored, writes=0, tasks=2),
+        Scenario("4c", "uri pattern (GET, POST when different), change needed", "uri_pattern.yml", main, changed, writes=1, tasks=2),
+        Scenario("5", "ivr_action_url, unchanged (ivr_id + username/password)", "ivr_action_url_login.yml", main, stored, writes=0),
+    ]
+    for count in INFO_IVR_COUNTS:
+        found.append(Scenario("6.%d" % count, "ivr_action_url_info, every IVR, %d IVR%s" % (count, "" if count == 1 else "s"),
+                              "ivr_action_url_info.yml", info[count], reads(info_n), writes=0))
+    return found
+
+
+def measure(scenario, runner):
+    """One round of one scenario: the empty loop, then the loop of N, each on the simulator's start-up data."""
+    pbx = scenario.pbx
+    variables = dict(pbx.variables(), bench_items=[])
+    pbx.sim.reset()
+    empty = runner.run(scenario.playbook, variables)
+    if pbx.control.log():
+        raise BenchError("scenario %s: the playbook with an empty loop sent requests" % scenario.key)
+    pbx.sim.reset()  # so a change is needed again in every round of a change scenario
+    full = runner.run(scenario.playbook, dict(variables, bench_items=scenario.items))
+    log = pbx.control.log()
+    writes = [entry for entry in log if entry["write"]]
+    if len(writes) != scenario.writes * scenario.n:
+        raise BenchError("scenario %s: expected %d writes, the simulator saw %d" % (scenario.key, scenario.writes * scenario.n, len(writes)))
+    failed = [entry for entry in log if entry["status"] is None or entry["status"] >= 400]
+    if failed:
+        raise BenchError("scenario %s: %d requests failed, the first: %r" % (scenario.key, len(failed), failed[0]))
+    done = {"empty": empty, "full": full, "requests": len(log)}
+    scenario.rounds.append(done)
+    return done
+
+
+# -- profiling the module's start-up ---------------------------------------------------
+
+
+def parse_importtime(text):
+    """[(module, self seconds)] from the stderr of python -X importtime."""
+    found = []
+    for line in text.splitlines():
+        match = re.match(r"import time:\s+(\d+) \|\s+\d+ \|\s*(\S+)", line)
+        if match:
+            found.append((match.group(2), int(match.group(1)) / 1e6))
+    return found
+
+
+def medians(samples, runs):
+    """{name: median} of {name: [values]} gathered over `runs` runs; a name missing from a run counts 0 there."""
+    return {name: statistics.median(values + [0.0] * (runs - len(values))) for name, values in samples.items()}
+
+
+def import_probes(repeats):
+    """{probe: (wall, cpu, {module: self seconds})} for `python -X importtime -c CODE`, medians over the repeats."""
+    samples = {key: ([], [], collections.defaultdict(list)) for key, _code in IMPORT_PROBES}
+    for _repeat in range(repeats):
+        for key, code in IMPORT_PROBES:  # interleaved, so a change of load hits every probe alike
+            (wall, cpu), _out, err = timed([sys.executable, "-X", "importtime", "-c", code])
+            walls, cpus, selves = samples[key]
+            walls.append(wall)
+            cpus.append(cpu)
+            summed = collections.defaultdict(float)
+            for name, seconds in parse_importtime(err):
+                summed[name] += seconds
+            for name, seconds in summed.items():
+                selves[name].append(seconds)
+    return {key: (statistics.median(walls), statistics.median(cpus), medians(selves, repeats))
+            for key, (walls, cpus, selves) in samples.items()}
+
+
+def added_by(base, more):
+    """What `more` imports beyond `base`, by top-level package: [(package, self seconds, modules)], largest first."""
+    groups = collections.defaultdict(lambda: [0.0, 0])
+    for name, seconds in more.items():
+        if name not in base:
+            group = groups[name.split(".")[0]]
+            group[0] += seconds
+            group[1] += 1
+    return sorted(((name, total, count) for name, (total, count) in groups.items()), key=lambda row: -row[1])
+
+
+def import_group(name):
+    """Buckets for comparing what two module processes import."""
+    if name.startswith("ansible_collections.portsip.pbx"):
+        return "portsip.pbx module_utils"
+    if name == "ansible.module_utils.urls":
+        return name
+    if name == "ansible" or name.startswith("ansible."):
+        return "ansible.module_utils.basic and helpers"
+    return name.split(".")[0]
+
+
+WRAPPER = """#!%(python)s
+# The interpreter Ansible runs modules with during the profile: runs the module with %(python)s and
+# logs the wall and CPU time of that process alone, and the size of the result it prints.
+import resource, subprocess, sys, time
+start = time.perf_counter()
+done = subprocess.run([%(python)r] + sys.argv[1:], stdout=subprocess.PIPE)
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+sys.stdout.buffer.write(done.stdout)
+with open(%(log)r, "a") as handle:
+    handle.write("%%f %%f %%d\\n" %% (time.perf_counter() - start, usage.ru_utime + usage.ru_stime, len(done.stdout)))
+sys.exit(done.returncode)
+"""
+
+
+def module_processes(runner, main, repeats, workdir):
+    """The module processes alone, for the uri GET (3) and the unchanged ivr_action_url (1).
+
+    Runs each playbook with a loop of `repeats` items and an interpreter wrapper that times every module
+    process inside the task, so the rest of the task's time is Ansible's. The AnsiballZ file is kept and run
+    again with -X importtime, outside Ansible.
+
+    Returns {key: (wall, cpu, {import group: self seconds}, result bytes)}, medians.
+    """
+    found = {}
+    for key, playbook in (("3", "uri_get.yml"), ("1", "ivr_action_url.yml")):
+        log = os.path.join(workdir, "processes-%s.log" % key)
+        wrapper = os.path.join(workdir, "python-%s" % key)
+        with open(wrapper, "w", encoding="utf-8") as handle:
+            handle.write(WRAPPER % {"python": sys.executable, "log": log})
+        os.chmod(wrapper, 0o755)
+        remote = os.path.join(workdir, "remote-" + key)
+        main.sim.reset()
+        items = [action_url(1)] * repeats  # the same unchanged object each time
+        runner.run(playbook, dict(main.variables(), bench_items=items, ansible_python_interpreter=wrapper),
+                   extra_env={"ANSIBLE_KEEP_REMOTE_FILES": "1", "ANSIBLE_REMOTE_TMP": remote})
+        with open(log, encoding="utf-8") as handle:
+            times = [[float(value) for value in line.split()] for line in handle if line.strip()]
+        if len(times) != repeats:
+            raise BenchError("expected %d module processes in %s, found %d" % (repeats, playbook, len(times)))
+        kept = sorted(glob.glob(os.path.join(remote, "*", "AnsiballZ_*.py")))
+        if not kept:
+            raise BenchError("no AnsiballZ file was kept under %s" % remote)
+        groups = collections.defaultdict(list)
+        profiled = max(3, repeats // 2)
+        for _repeat in range(profiled):
+            _seconds, _out, err = timed([sys.executable, "-X", "importtime", kept[0]], env=dict(os.environ, TMPDIR=workdir))
+            summed = collections.defaultdict(float)
+            for name, seconds in parse_importtime(err):
+                summed[import_group(name)] += seconds
+            for name, seconds in summed.items():
+                groups[name].append(seconds)
+        found[key] = (statistics.median(row[0] for row in times), statistics.median(row[1] for row in times), medians(groups, profiled),
+                      statistics.median(row[2] for row in times))
+    main.sim.reset()
+    return found
+
+
+# -- results and the report ----------------------------------------------------------
+
+
+def machine():
+    model = "unknown CPU"
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as handle:
+            for line in handle:
+                if line.startswith("model name"):
+                    model = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:
+        cores = os.cpu_count()
+    return cores, model
+
+
+def versions():
+    from ansible.release import __version__ as ansible_core  # pylint: disable=import-outside-toplevel
+    try:
+        import requests  # pylint: disable=import-outside-toplevel
+    except ImportError as error:
+        raise BenchError("the modules need requests, which %s cannot import" % sys.executable) from error
+    return platform.python_version(), ansible_core, requests.__version__
+
+
+def ms(seconds):
+    return "%.0f" % (seconds * 1000)
+
+
+class Results:
+    def __init__(self, found, prof, meta):
+        self.by_key = {scenario.key: scenario for scenario in found}
+        self.order = found
+        self.prof = prof
+        self.meta = meta
+
+    def per(self, key, kind="wall"):
+        return self.by_key[key].median(kind)
+
+    def requests(self, key):
+        return self.by_key[key].median("requests")
+
+    def table(self):
+        head = ["#", "scenario", "N", "tasks per object", "requests per object", "start-up s", "with N s", "per object ms",
+                "range ms", "CPU per object ms"]
+        rows = []
+        for scenario in self.order:
+            walls = scenario.per_object("wall")
+            rows.append([scenario.key, scenario.label, str(scenario.n), str(scenario.tasks), "%.2f" % scenario.median("requests"),
+                         "%.2f" % scenario.median("empty"), "%.2f" % scenario.median("full"), ms(scenario.median("wall")),
+                         "%s-%s" % (ms(min(walls)), ms(max(walls))), ms(scenario.median("cpu"))])
+        return head, rows
+
+    def targets(self):
+        """[(target, goal, measured, CPU cross-check, met)]; met is judged on wall time, as the targets are stated."""
+        rows = []
+        if "1" in self.by_key:
+            requests = self.requests("1")
+            rows.append(("requests per unchanged task (1, ivr_id + access token)", "= 1", "%.2f" % requests, "", requests == 1))
+        for name, top, bottom, limit in RATIOS:
+            if top not in self.by_key or bottom not in self.by_key:
+                continue
+            wall = self.per(top) / self.per(bottom)
+            cpu = self.per(top, "cpu") / self.per(bottom, "cpu")
+            rows.append(("%s: %s / %s" % (name, self.by_key[top].label, self.by_key[bottom].label), "<= %.2f" % limit,
+                         "%.2f" % wall, "%.2f" % cpu, round(wall, 2) <= limit))
+        return rows
+
+
+def markdown_table(head, rows):
+    lines = ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _cell in head) + "|"]
+    return lines + ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
+
+
+def text_table(head, rows):
+    widths = [max(len(str(cell)) for cell in column) for column in zip(head, *rows)]
+    line = "  ".join("%%-%ds" % width for width in widths)
+    return [line % tuple(head), line % tuple("-" * width for width in widths)] + [line % tuple(row) for row in rows]
+
+
+def limits(results):
+    """What keeps each ratio where it is, in words built from the measurements.
+
+    Differences are given in CPU time, which the machine's other load hardly moves; wall times are in the tables.
+    """
+    wall = {key: results.per(key) for key in SCENARIO_KEYS}
+    cpu = {key: results.per(key, "cpu") for key in SCENARIO_KEYS}
+    prof = results.prof
+    process = prof["processes"]
+    mod_groups, uri_groups = process["1"][2], process["3"][2]
+    probes = prof["imports"]
+    python = probes["python"][1]
+    http_stack = sum(mod_groups.get(name, 0.0) for name in ("requests", "urllib3", "charset_normalizer", "idna", "certifi"))
+    own = mod_groups.get("portsip.pbx module_utils", 0.0)
+    uri_stack = uri_groups.get("ansible.module_utils.urls", 0.0)
+    crypto = uri_groups.get("cryptography", 0.0) + uri_groups.get("_cffi_backend", 0.0)
+    ansible_uri, ansible_mod = cpu["3"] - process["3"][1], cpu["1"] - process["1"][1]
+    skipped = cpu["4s"] - cpu["3"]
+
+    lines = ["### 1/3: the unchanged task against one uri GET (%.2f; CPU %.2f)" % (wall["1"] / wall["3"], cpu["1"] / cpu["3"]), ""]
+    lines.append(
+        "Both tasks make the same single GET. A task costs %s ms of CPU with ivr_action_url and %s ms with uri. Timed inside "
+        "the task, the module process itself takes %s ms of CPU for ivr_action_url and %s ms for uri. The rest, %s ms and "
+        "%s ms, is Ansible's own work per task: templating the arguments, the worker process, the AnsiballZ payload, the "
+        "local connection's shell commands for the temporary directory, and reading back the result, which grows with its "
+        "size: uri returns the whole list it fetched (%.1f kB here), ivr_action_url one action URL (%.1f kB)." % (
+            ms(cpu["1"]), ms(cpu["3"]), ms(process["1"][1]), ms(process["3"][1]), ms(ansible_mod), ms(ansible_uri),
+            process["3"][3] / 1000.0, process["1"][3] / 1000.0))
+    lines.append("")
+    lines.append(
+        "Inside the process, both pay Python's start (%s ms of CPU) and ansible.module_utils.basic, which AnsiballZ ships "
+        "as source in a zip and so is compiled on every run (%s ms of import time in the uri process, %s ms in the "
+        "ivr_action_url one). Only the HTTP stack differs: ivr_action_url imports requests and its dependencies (%s ms) "
+        "and its own module_utils (%s ms, also compiled from source); uri imports ansible.module_utils.urls (%s ms) and, "
+        "through it, cryptography (%s ms; urls loads it when it is installed). Python, basic and Ansible's per-task work "
+        "are a floor no module can go under, so this ratio stays near 1: of the %s ms of CPU of an unchanged task, about "
+        "%s ms come from this collection's own choices (requests and its module_utils)." % (
+            ms(python), ms(uri_groups.get("ansible.module_utils.basic and helpers", 0.0)),
+            ms(mod_groups.get("ansible.module_utils.basic and helpers", 0.0)), ms(http_stack), ms(own), ms(uri_stack), ms(crypto),
+            ms(cpu["1"]), ms(http_stack + own)))
+    lines += ["", "### 1/4: the unchanged task against the uri pattern with nothing to change (%.2f; CPU %.2f)" % (
+        wall["1"] / wall["4s"], cpu["1"] / cpu["4s"]), ""]
+    lines.append(
+        "The pattern's POST task is skipped, yet every skipped loop item still costs Ansible about %s ms of CPU (templating "
+        "the item's variables and `when`, the callback) on top of the GET task. The module stays under 1.00 as long as its "
+        "cost over one uri task (%+.0f ms of CPU here) is smaller than that skipped item." % (ms(skipped), (cpu["1"] - cpu["3"]) * 1000))
+    lines += ["", "### 2/4: a change, the module against the uri pattern (%.2f; CPU %.2f)" % (wall["2"] / wall["4c"], cpu["2"] / cpu["4c"]), ""]
+    lines.append(
+        "The module reads and writes in one process: the change adds %+.0f ms of CPU to the unchanged task, the second "
+        "request. The pattern starts a second module process for the POST: %s ms of CPU per object against %s ms when "
+        "nothing changes. So the ratio sits near the module's cost over two uri tasks (%.2f in CPU here), and whatever the "
+        "module costs over one uri task comes straight off the margin to 0.60." % (
+            (cpu["2"] - cpu["1"]) * 1000, ms(cpu["4c"]), ms(cpu["4s"]), cpu["1"] / (2 * cpu["3"])))
+    lines += ["", "### Username and password against an access token (5 against 1)", ""]
+    lines.append(
+        "Every task is a new process, so with pbx_username and pbx_password every task logs in again: %.0f requests per "
+        "task instead of %.0f, %+.0f ms of CPU per task against the simulator (%s ms against %s ms wall). A real PBX adds "
+        "a round trip and its password check to every task; for long loops, pass pbx_access_token." % (
+            results.requests("5"), results.requests("1"), (cpu["5"] - cpu["1"]) * 1000, ms(wall["5"]), ms(wall["1"])))
+    small, large = "6.%d" % INFO_IVR_COUNTS[0], "6.%d" % INFO_IVR_COUNTS[-1]
+    lines += ["", "### ivr_action_url_info and the number of IVRs (6)", ""]
+    lines.append(
+        "Reading every IVR takes one list request per 100 IVRs plus one request per IVR: %.0f requests per task for %d IVR, "
+        "%.0f for %d. Against the local simulator the task grows from %s ms to %s ms (%s to %s ms of CPU), about %.1f ms "
+        "per IVR. On a real PBX each request adds a network round trip and the server's work, so with hundreds of IVRs the "
+        "request count, not the start-up, sets the time; give ivr_id or ivr when one IVR is enough." % (
+            results.requests(small), INFO_IVR_COUNTS[0], results.requests(large), INFO_IVR_COUNTS[-1], ms(wall[small]),
+            ms(wall[large]), ms(cpu[small]), ms(cpu[large]),
+            (wall[large] - wall[small]) * 1000 / (INFO_IVR_COUNTS[-1] - INFO_IVR_COUNTS[0])))
+    return lines
+
+
+def profile_section(prof):
+    probes = prof["imports"]
+    lines = ["## Module start-up profile", "",
+             "`python -X importtime -c CODE`, median over %d runs (the import profiler adds a little to each):" % prof["repeats"], ""]
+    rows = []
+    for key, code in IMPORT_PROBES:
+        wall, cpu, _selves = probes[key]
+        extra = "" if key in ("python", "basic") else "%+.0f" % ((cpu - probes["basic"][1]) * 1000)
+        rows.append(["`%s`" % code, ms(wall), ms(cpu), extra])
+    lines += markdown_table(["CODE", "wall ms", "CPU ms", "CPU over basic, ms"], rows)
+    basic = probes["basic"][2]
+    for key, what in (("requests", "requests"), ("urls", "ansible.module_utils.urls")):
+        added = added_by(basic, probes[key][2])
+        lines += ["", "What `%s` imports beyond ansible.module_utils.basic, by top-level package (import self time; %.0f ms "
+                      "in %d modules):" % (what, sum(row[1] for row in added) * 1000, sum(row[2] for row in added)), ""]
+        lines += markdown_table(["package", "ms", "modules"], [[name, "%.1f" % (total * 1000), count] for name, total, count in added[:12]])
+    process = prof["processes"]
+    lines += ["", "The module processes alone, timed inside the task: the playbooks of scenarios 3 and 1 run a loop of %d "
+                  "with an interpreter wrapper that times the module process it starts; the rest of a task is Ansible's "
+                  "(medians):" % prof["repeats"], ""]
+    lines += markdown_table(["module process", "wall ms", "CPU ms", "result kB"], [
+        ["ansible.builtin.uri (GET)", ms(process["3"][0]), ms(process["3"][1]), "%.1f" % (process["3"][3] / 1000.0)],
+        ["portsip.pbx.ivr_action_url (unchanged)", ms(process["1"][0]), ms(process["1"][1]), "%.1f" % (process["1"][3] / 1000.0)],
+    ])
+    groups = sorted(set(process["1"][2]) | set(process["3"][2]),
+                    key=lambda name: -max(process["1"][2].get(name, 0.0), process["3"][2].get(name, 0.0)))
+    lines += ["", "Their imports: kept AnsiballZ files (ANSIBLE_KEEP_REMOTE_FILES) run again with `-X importtime`, self time "
+                  "summed by package, medians; the largest:", ""]
+    rows = [[name, "%.1f" % (process["3"][2].get(name, 0.0) * 1000), "%.1f" % (process["1"][2].get(name, 0.0) * 1000)]
+            for name in groups[:14]]
+    rows.append(["all imports", "%.1f" % (sum(process["3"][2].values()) * 1000), "%.1f" % (sum(process["1"][2].values()) * 1000)])
+    lines += markdown_table(["package", "uri ms", "ivr_action_url ms"], rows)
+    return lines
+
+
+def report(results):
+    meta = results.meta
+    head, rows = results.table()
+    cores, model = meta["machine"]
+    python, core, requests_version = meta["versions"]
+    lines = [
+        "# Performance",
+        "",
+        "Generated by `make bench` (`python tools/bench.py`); do not edit by hand, run it again. It measures what a "
+        "portsip.pbx task costs next to ansible.builtin.uri, on one machine, in one run.",
+        "",
+        "- Date: %s" % meta["date"],
+        "- Machine: %d cores, %s; load average %.2f at the start, %.2f at the end" % (cores, model, meta["load"][0], meta["load"][1]),
+        "- Python %s, ansible-core %s, requests %s" % (python, core, requests_version),
+        "- N = %d tasks per scenario (%d for ivr_action_url_info, which is in no ratio), %d round%s, medians; the run took %.1f min" % (
+            meta["tasks"], meta["info_tasks"], meta["rounds"], "" if meta["rounds"] == 1 else "s", meta["duration"] / 60),
+        "",
+        "## Method",
+        "",
+        "- Each scenario is one playbook in `tools/bench/` with one loop of N items, run by `ansible-playbook` against the "
+        "API simulator (`tests/simulator`), which the benchmark starts on 127.0.0.1 (plain HTTP).",
+        "- Each round runs every scenario twice: with an empty loop (the fixed start-up: Python, Ansible, inventory, "
+        "playbook) and with N items. Per task (per object for the two-task uri pattern) = (with N - empty) / N. Tables give "
+        "the median over the rounds and the range. One-time costs of a task (finding the module, building its AnsiballZ "
+        "payload) are spread over the N items, the same way for every scenario. Rounds alternate the order of the "
+        "scenarios.",
+        "- Wall time is what the targets are stated in. CPU time (user + system of ansible-playbook and every process "
+        "under it) is given as a cross-check: other load on the machine stretches wall time but hardly CPU time.",
+        "- Requests are counted in the simulator's request log. The simulator's data is reset before each run, so a change "
+        "scenario changes every object in every round; the writes each run makes are checked against the scenario.",
+        "- Host `localhost` with `ansible_connection=local` and `ansible_python_interpreter` set to the benchmark's Python, "
+        "so modules and uri run with the same interpreter. Otherwise Ansible's defaults: run from an empty directory with "
+        "ANSIBLE_CONFIG and every other ANSIBLE_* variable cleared (no ansible.cfg), default forks, no pipelining.",
+        "- The action URL scenarios work on one IVR holding the N action URLs they declare (8 fields each); the "
+        "ivr_action_url_info scenarios run against simulators holding 1, 10 and 100 IVRs with %d action URLs each." % INFO_URLS_PER_IVR,
+        "",
+        "## Results",
+        "",
+    ]
+    lines += markdown_table(head, rows)
+    lines += ["", "## Targets", "", "Judged on the median wall time; the CPU ratio is the cross-check.", ""]
+    rows = []
+    for name, goal, value, cpu, ok in results.targets():
+        verdict = "met" if ok else "**missed**"
+        if cpu and (float(cpu) <= float(goal.split()[-1])) != ok:
+            verdict += " (CPU says %s: within the noise, measure again on a quiet machine)" % ("met" if not ok else "missed")
+        rows.append([name, goal, value, cpu, verdict])
+    lines += markdown_table(["target", "goal", "measured", "CPU", "result"], rows)
+    lines += ["", "## What limits each ratio", ""]
+    lines += limits(results)
+    lines += [""] + profile_section(results.prof)
+    return "\n".join(lines) + "\n"
+
+
+# -- main ---------------------------------------------------------------------------
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--tasks", type=int, default=50, help="N, the loop length of every scenario (default 50)")
+    parser.add_argument("--info-tasks", type=int, help="the loop length of the ivr_action_url_info scenarios (default N / 5)")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds; the report gives medians (default 3)")
+    parser.add_argument("--profile-runs", type=int, default=7, help="repetitions of each start-up probe (default 7)")
+    parser.add_argument("--quick", action="store_true",
+                        help="a smoke run: N=5, 1 round, 3 probe repetitions; writes no report unless --output is given")
+    parser.add_argument("--output", help="the report to write (default docs/performance.md); '-' writes none")
+    parser.add_argument("--collections-path", help="measure the ansible_collections/portsip/pbx found here")
+    parser.add_argument("--save", help="also write the raw measurements to this JSON file")
+    parser.add_argument("--report-from", help="measure nothing: write the report from a file written by --save")
+    parser.add_argument("--only", type=lambda text: [key.strip() for key in text.split(",")],
+                        help="measure only these scenarios, e.g. 1,3 (keys: %s); no profile, no report" % ",".join(SCENARIO_KEYS))
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.tasks, args.info_tasks, args.rounds, args.profile_runs = 5, 5, 1, 3
+    if args.output is None:
+        # A smoke run's numbers are too rough to replace the committed report.
+        args.output = "-" if args.quick else os.path.join(ROOT, "docs", "performance.md")
+    if args.info_tasks is None:
+        # The info scenarios are not part of a ratio; a shorter loop keeps the default run near 10-15 minutes.
+        args.info_tasks = max(1, args.tasks // 5)
+    unknown = sorted(set(args.only or ()) - set(SCENARIO_KEYS))
+    if unknown:
+        parser.error("unknown scenario keys: %s" % ", ".join(unknown))
+    if min(args.tasks, args.info_tasks, args.rounds, args.profile_runs) < 1:
+        parser.error("--tasks, --info-tasks, --rounds and --profile-runs must be 1 or more")
+    return args
+
+
+def run_all(args, workdir, meta):
+    collections_path, collection = find_collections_path(args.collections_path, workdir)
+    print("portsip.pbx from %s; Python %s (%s); ansible-core %s" % (collection, meta["versions"][0], sys.executable, meta["versions"][1]))
+    print("N = %d (%d for ivr_action_url_info), %d round(s)" % (args.tasks, args.info_tasks, args.rounds))
+    os.makedirs(os.path.join(workdir, "cwd"))
+    runner = Runner(workdir, collections_path)
+    seed = {"ivrs": [{"name": "Bench", "extension_number": "8100",
+                      "action_urls": [action_url(number) for number in range(1, args.tasks + 1)]}]}
+    sims = [Simulator(demo=True, access_token=ACCESS_TOKEN, seed=seed)]
+    sims += [Simulator(access_token=ACCESS_TOKEN, seed=info_seed(count)) for count in INFO_IVR_COUNTS]
+    started = []
+    try:
+        for sim in sims:
+            started.append(sim.start())
+        bench_ivr = next(ivr for ivr in sims[0].control().state()["ivrs"] if ivr["name"] == "Bench")
+        main_pbx = Pbx(sims[0], bench_ivr["id"])
+        found = scenarios(args.tasks, args.info_tasks, main_pbx, {count: Pbx(sim) for count, sim in zip(INFO_IVR_COUNTS, sims[1:])})
+        found = [scenario for scenario in found if not args.only or scenario.key in args.only]
+        for number in range(args.rounds):
+            # Alternate the order, so a drift of the machine's speed does not favour one end of the list.
+            for scenario in (found if number % 2 == 0 else found[::-1]):
+                done = measure(scenario, runner)
+                print("round %d  %-5s %-60s empty %5.2f s  with N %6.2f s  %5.0f ms/object (CPU %4.0f)  %.2f requests/object" % (
+                    number + 1, scenario.key, scenario.label, done["empty"][0], done["full"][0],
+                    (done["full"][0] - done["empty"][0]) * 1000 / scenario.n, (done["full"][1] - done["empty"][1]) * 1000 / scenario.n,
+                    done["requests"] / float(scenario.n)))
+                sys.stdout.flush()
+        prof = None
+        if not args.only:
+            print("profiling the module start-up ...")
+            sys.stdout.flush()
+            prof = {"repeats": args.profile_runs, "imports": import_probes(args.profile_runs),
+                    "processes": module_processes(runner, main_pbx, args.profile_runs, workdir)}
+    finally:
+        for sim in started:
+            sim.stop()
+    return found, prof
+
+
+def save(path, found, prof, meta):
+    data = {"meta": meta, "prof": prof, "scenarios": [
+        {"key": scenario.key, "label": scenario.label, "playbook": scenario.playbook, "n": scenario.n, "writes": scenario.writes,
+         "tasks": scenario.tasks, "rounds": scenario.rounds} for scenario in found]}
+    with open(path, "w", encoding="utf-8") as handle:
+        json.dump(data, handle, indent=1)
+
+
+def load(path):
+    with open(path, encoding="utf-8") as handle:
+        data = json.load(handle)
+    found = []
+    for entry in data["scenarios"]:
+        scenario = Scenario(entry["key"], entry["label"], entry["playbook"], None, [None] * entry["n"], entry["writes"], entry["tasks"])
+        scenario.rounds = entry["rounds"]
+        found.append(scenario)
+    return found, data["prof"], data["meta"]
+
+
+def write_report(path, results):
+    with open(path + ".tmp", "w", encoding="utf-8") as handle:
+        handle.write(report(results))
+    os.rename(path + ".tmp", path)
+    print("\nwrote %s" % path)
+
+
+def measure_all(args):
+    started = time.perf_counter()
+    meta = {"date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "machine": machine(),
+            "versions": versions(), "tasks": args.tasks, "info_tasks": args.info_tasks, "rounds": args.rounds}
+    load_before = os.getloadavg()[0]
+    workdir = tempfile.mkdtemp(prefix="portsip-bench-")
+    try:
+        found, prof = run_all(args, workdir, meta)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    meta["duration"] = time.perf_counter() - started
+    meta["load"] = (load_before, os.getloadavg()[0])
+    if args.save:
+        save(args.save, found, prof, meta)
+    return found, prof, meta
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    # On SIGTERM, unwind like on Ctrl-C: the running playbook is killed, the simulators stop, the work directory goes.
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(143))
+    found, prof, meta = load(args.report_from) if args.report_from else measure_all(args)
+    results = Results(found, prof, meta)
+    head, rows = results.table()
+    print("")
+    print("\n".join(text_table(head, rows)))
+    print("")
+    missed = []
+    for name, goal, value, cpu, ok in results.targets():
+        print("%-112s %-7s %5s  CPU %-5s %s" % (name, goal, value, cpu, "met" if ok else "MISSED"))
+        if not ok:
+            missed.append(name.split(":")[0])
+    if args.output != "-" and not args.only:
+        write_report(args.output, results)
+    print("the %srun took %.1f min" % ("measured " if args.report_from else "", meta["duration"] / 60))
+    if missed:
+        print("targets missed (a measurement, not a test: the exit status stays 0): %s" % ", ".join(missed))
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except BenchError as error:
+        print("bench: %s" % error, file=sys.stderr)
+        sys.exit(2)

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Copy the collection into .build/collections/ansible_collections/portsip/pbx, fresh each call.
+# ansible-test runs only from a real .../ansible_collections/<namespace>/<name> directory (a
+# symlink is refused), and pytest/ansible-playbook import the collection from the same copy.
+# Copied: tracked files plus untracked files git does not ignore (`git ls-files -co
+# --exclude-standard`), so .venv/, .build/ and other ignored output stay out. Outside a git
+# checkout, everything but those directories is copied.
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+collections="$root/.build/collections"
+dest="$collections/ansible_collections/portsip/pbx"
+
+rm -rf "$dest"
+mkdir -p "$dest"
+cd "$root"
+
+if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+    # Tracked files deleted in the work tree are still listed: keep only what exists.
+    git ls-files -z -co --exclude-standard \
+        | while IFS= read -r -d '' f; do
+              if [ -e "$f" ] || [ -L "$f" ]; then printf '%s\0' "$f"; fi
+          done \
+        | tar --null --no-recursion -T - -cf - \
+        | tar -xf - -C "$dest"
+else
+    tar --exclude=./.git --exclude=./.venv --exclude=./.build --exclude=./.ansible \
+        --exclude=./tests/output --exclude='__pycache__' --exclude=./.pytest_cache \
+        -cf - . | tar -xf - -C "$dest"
+fi
+
+# ansible-test lists a collection's files with git when it finds a .git directory in the
+# collection or above it. Above the copy is this repository, whose .gitignore hides .build/:
+# ansible-test would see no files at all ("All targets skipped"). An empty repository of its own
+# in the copy stops that search; git then lists every file of the copy not in its .gitignore.
+if command -v git >/dev/null 2>&1; then
+    git init -q "$dest"
+fi
+
+echo "stage: $(find "$dest" -path "$dest/.git" -prune -o -type f -print | wc -l) files in ${dest#"$root"/}"
