@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 # -*- coding: utf-8 -*-
 # Copyright: portsip.pbx contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
@@ -630,7 +629,7 @@ def report(results):
 
 
 def parse_args(argv):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("--tasks", type=int, default=50, help="N, the loop length of every scenario (default 50)")
     parser.add_argument("--info-tasks", type=int, help="the loop length of the ivr_action_url_info scenarios (default N / 5)")
     parser.add_argument("--rounds", type=int, default=3, help="rounds; the report gives medians (default 3)")

@@ -177,7 +177,7 @@ class Client:
                     raise
                 delay = backoff_seconds(attempt)
                 self._warn("%s; it was not created, creating again in %.1f s (attempt %d of %d)"
-                               % (error, delay, attempt + 1, MAX_ATTEMPTS))
+                           % (error, delay, attempt + 1, MAX_ATTEMPTS))
                 self._sleep(delay)
                 continue
             return answer.get("id") or find_created()

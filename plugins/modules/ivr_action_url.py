@@ -19,7 +19,7 @@ description:
   - Values are compared after normalising both sides, so V(1;2) equals V(2; 1) for masks and header names
     compare without regard to case. The module writes only when a managed value differs.
 author:
-  - portsip.pbx maintainers
+  - portsip.pbx maintainers (@portsip)
 extends_documentation_fragment:
   - portsip.pbx.connection
 attributes:

@@ -14,7 +14,7 @@ description:
   - Reads the action URLs of one virtual receptionist (IVR), or of every virtual receptionist, on a PortSIP PBX.
   - Never writes. Always returns a list, empty when nothing matches.
 author:
-  - portsip.pbx maintainers
+  - portsip.pbx maintainers (@portsip)
 extends_documentation_fragment:
   - portsip.pbx.connection
 attributes:

@@ -52,7 +52,7 @@ def test_create_converges_to_exactly_one_object(pbx, what, fault):
 def test_update_converges(pbx, what, fault):
     pbx.control.seed(ivrs=[{"id": pbx.ivr_id, "action_urls": [CRM]}])
     pbx.control.fault(**fault)
-    run = pbx.run(task(pbx, **dict(CRM, request_timeout=9)))
+    run = pbx.run(task(pbx, **{**CRM, "request_timeout": 9}))
     assert run.rc == 0, "%s: %s" % (what, run.output)
     [obj] = pbx.action_urls()
     assert obj["request_timeout"] == 9
@@ -94,21 +94,21 @@ def test_retries_give_up_with_a_clear_message(pbx):
 @pytest.mark.parametrize("unknown_id_status", [404, 400])
 def test_an_unknown_ivr_is_a_clear_error(pbx, unknown_id_status):
     pbx.sim.configure(unknown_id_status=unknown_id_status)
-    run = pbx.run([{"name": "Unknown IVR", "portsip.pbx.ivr_action_url": dict(CRM, ivr_id="Tm9TdWNoSVZS")}])
+    run = pbx.run([{"name": "Unknown IVR", "portsip.pbx.ivr_action_url": {**CRM, "ivr_id": "Tm9TdWNoSVZS"}}])
     assert run.rc != 0
     assert "virtual receptionist with id 'Tm9TdWNoSVZS' was not found" in run.result["msg"]
     assert run.writes == []
 
 
 def test_an_unknown_ivr_name_or_number_is_a_clear_error(pbx):
-    run = pbx.run([{"name": "Unknown IVR", "portsip.pbx.ivr_action_url": dict(CRM, ivr="9999")}])
+    run = pbx.run([{"name": "Unknown IVR", "portsip.pbx.ivr_action_url": {**CRM, "ivr": "9999"}}])
     assert run.rc != 0
     assert run.result["msg"] == "no virtual receptionist has the name or extension number '9999'"
 
 
 def test_an_ambiguous_ivr_lists_the_candidates(pbx):
     pbx.control.seed(ivrs=[{"name": "8000", "extension_number": "8100"}])
-    run = pbx.run([{"name": "Ambiguous", "portsip.pbx.ivr_action_url": dict(CRM, ivr="8000")}])
+    run = pbx.run([{"name": "Ambiguous", "portsip.pbx.ivr_action_url": {**CRM, "ivr": "8000"}}])
     assert run.rc != 0
     assert "2 virtual receptionists match '8000'" in run.result["msg"] and pbx.ivr_id in run.result["msg"]
     assert run.writes == []
@@ -127,7 +127,7 @@ def test_duplicate_names_are_reported_not_guessed(pbx):
 
 
 def test_a_rename_onto_a_taken_name_is_refused(pbx):
-    ids = pbx.control.seed(ivrs=[{"id": pbx.ivr_id, "action_urls": [CRM, dict(CRM, name="other")]}])["ivrs"][0]["action_urls"]
+    ids = pbx.control.seed(ivrs=[{"id": pbx.ivr_id, "action_urls": [CRM, {**CRM, "name": "other"}]}])["ivrs"][0]["action_urls"]
     run = pbx.run(task(pbx, id=ids[1], name="crm-lookup"))
     assert run.rc != 0 and "already used by %s" % ids[0] in run.result["msg"]
     assert run.writes == []

@@ -37,12 +37,12 @@ def test_no_secret_in_output_diff_or_log_even_at_vvv(pbx, secrets):
     tasks = [
         task(ivr_id=pbx.ivr_id, **BASIC),
         task(ivr_id=pbx.ivr_id, **BEARER),
-        task(ivr_id=pbx.ivr_id, **dict(BASIC, url="https://crm.example.com/changed")),
-        task(ivr_id=pbx.ivr_id, update_secrets="always", **dict(BASIC, password=NEW_PASSWORD)),
+        task(ivr_id=pbx.ivr_id, **{**BASIC, "url": "https://crm.example.com/changed"}),
+        task(ivr_id=pbx.ivr_id, update_secrets="always", **{**BASIC, "password": NEW_PASSWORD}),
         task(ivr_id=pbx.ivr_id, name="crm-lookup", state="absent"),
         {"name": "Info", "portsip.pbx.ivr_action_url_info": {"ivr_id": pbx.ivr_id}},
         # A task that fails must not leak either.
-        dict(task(ivr_id=pbx.ivr_id, **dict(BEARER, name="x" * 64 + "y")), ignore_errors=True),
+        dict(task(ivr_id=pbx.ivr_id, **{**BEARER, "name": "x" * 64 + "y"}), ignore_errors=True),
     ]
     runs = [pbx.run(tasks, check=True, diff=True, verbosity=3, env=env), pbx.run(tasks, diff=True, verbosity=3, env=env)]
     for run in runs:
@@ -59,7 +59,7 @@ def test_no_secret_in_output_diff_or_log_even_at_vvv(pbx, secrets):
 def test_an_update_never_wipes_a_secret(pbx, secrets, update):
     pbx.sim.configure(secrets=secrets, update=update)
     pbx.control.seed(ivrs=[{"id": pbx.ivr_id, "action_urls": [BASIC, BEARER]}])
-    run = pbx.run([task(ivr_id=pbx.ivr_id, **dict(BASIC, enabled=True)), task(ivr_id=pbx.ivr_id, **dict(BEARER, enabled=True))])
+    run = pbx.run([task(ivr_id=pbx.ivr_id, **{**BASIC, "enabled": True}), task(ivr_id=pbx.ivr_id, **{**BEARER, "enabled": True})])
     assert run.rc == 0, run.output
     assert stored_by_name(pbx, "crm-lookup")["password"] == PASSWORD
     assert stored_by_name(pbx, "vip")["token"] == TOKEN
@@ -86,30 +86,30 @@ def test_clear_secrets_are_compared_like_any_field(pbx):
     partial = pbx.run([task(ivr_id=pbx.ivr_id, name="crm-lookup", enabled=True)])
     assert partial.result["changed"] is True, "a readable secret is sent back, so no password is needed in the task"
     assert stored_by_name(pbx, "crm-lookup")["password"] == PASSWORD
-    rotated = pbx.run([task(ivr_id=pbx.ivr_id, **dict(BASIC, password=NEW_PASSWORD))], diff=True)
+    rotated = pbx.run([task(ivr_id=pbx.ivr_id, **{**BASIC, "password": NEW_PASSWORD})], diff=True)
     assert rotated.result["changed"] is True
     assert rotated.result["diff"]["after"]["password"] == "******** (new value)"
     assert stored_by_name(pbx, "crm-lookup")["password"] == NEW_PASSWORD
-    assert pbx.run([task(ivr_id=pbx.ivr_id, **dict(BASIC, password=NEW_PASSWORD))]).result["changed"] is False
+    assert pbx.run([task(ivr_id=pbx.ivr_id, **{**BASIC, "password": NEW_PASSWORD})]).result["changed"] is False
 
 
 @pytest.mark.parametrize("secrets", ["masked", "omitted"])
 def test_update_secrets_decides_for_hidden_secrets(pbx, secrets):
     pbx.sim.configure(secrets=secrets)
     pbx.control.seed(ivrs=[{"id": pbx.ivr_id, "action_urls": [BASIC]}])
-    on_create = pbx.run([task(ivr_id=pbx.ivr_id, **dict(BASIC, password=NEW_PASSWORD))])
+    on_create = pbx.run([task(ivr_id=pbx.ivr_id, **{**BASIC, "password": NEW_PASSWORD})])
     assert on_create.result["changed"] is False and on_create.writes == []
     assert stored_by_name(pbx, "crm-lookup")["password"] == PASSWORD
-    for _ in range(2):
-        always = pbx.run([task(ivr_id=pbx.ivr_id, update_secrets="always", **dict(BASIC, password=NEW_PASSWORD))])
-        assert always.result["changed"] is True and len(always.writes) == 1
+    for attempt in ("first", "second"):
+        always = pbx.run([task(ivr_id=pbx.ivr_id, update_secrets="always", **{**BASIC, "password": NEW_PASSWORD})])
+        assert always.result["changed"] is True and len(always.writes) == 1, attempt
     assert stored_by_name(pbx, "crm-lookup")["password"] == NEW_PASSWORD
 
 
 def test_a_secret_goes_along_with_another_change(pbx):
     pbx.sim.configure(secrets="masked", update="keep")
     pbx.control.seed(ivrs=[{"id": pbx.ivr_id, "action_urls": [BASIC]}])
-    run = pbx.run([task(ivr_id=pbx.ivr_id, **dict(BASIC, password=NEW_PASSWORD, url="https://crm.example.com/new"))], diff=True)
+    run = pbx.run([task(ivr_id=pbx.ivr_id, **{**BASIC, "password": NEW_PASSWORD, "url": "https://crm.example.com/new"})], diff=True)
     assert run.result["changed"] is True
     assert run.result["diff"]["after"]["password"] == "******** (sent)"
     assert stored_by_name(pbx, "crm-lookup")["password"] == NEW_PASSWORD
