@@ -49,6 +49,7 @@ USERNAME, PASSWORD, DOMAIN = "admin", "portsip123", "demo.portsip.local"
 INFO_IVR_COUNTS = (1, 10, 100)
 INFO_URLS_PER_IVR = 2
 SCENARIO_KEYS = ("1", "2", "3", "4s", "4c", "5") + tuple("6.%d" % count for count in INFO_IVR_COUNTS)
+MEASURING_ORDER = ("3", "1", "4s", "2", "4c", "5") + SCENARIO_KEYS[6:]
 # The only ANSIBLE_* variables passed on to ansible-playbook: every other setting is dropped, so the
 # numbers are those of Ansible's defaults whatever the caller's shell holds.
 KEPT_ANSIBLE_VARIABLES = ("ANSIBLE_COLLECTIONS_PATH", "ANSIBLE_HOME", "ANSIBLE_LOCAL_TEMP", "ANSIBLE_REMOTE_TMP")
@@ -138,14 +139,45 @@ class Clock:
 
 
 def timed(command, env=None, cwd=None):
-    """Run a command; returns ((wall, cpu), stdout, stderr). Raises BenchError if it fails."""
+    """Run a command; returns ((wall, cpu), stdout, stderr). Raises BenchError if it fails.
+
+    If the benchmark is interrupted, the command and every process under it (an ansible-playbook, its
+    workers, which start their own sessions, and their module processes) are killed with it.
+    """
     clock = Clock()
-    done = subprocess.run(command, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True,
-                          check=False)
+    process = subprocess.Popen(command, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True)
+    try:
+        out, err = process.communicate()
+    except BaseException:
+        for pid in [process.pid] + descendants(process.pid):
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass  # already gone
+        process.wait()
+        raise
     seconds = clock.read()
-    if done.returncode != 0:
-        raise BenchError("%s failed (rc %d):\n%s" % (" ".join(command), done.returncode, (done.stdout + done.stderr)[-4000:]))
-    return seconds, done.stdout, done.stderr
+    if process.returncode != 0:
+        raise BenchError("%s failed (rc %d):\n%s" % (" ".join(command), process.returncode, (out + err)[-4000:]))
+    return seconds, out, err
+
+
+def descendants(root):
+    """The PIDs of every process under `root`, from /proc (empty where there is no /proc)."""
+    children = collections.defaultdict(list)
+    for entry in glob.glob("/proc/[0-9]*/stat"):
+        try:
+            with open(entry, encoding="utf-8") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        children[int(fields[1])].append(int(entry.split("/")[2]))
+    found, todo = [], [root]
+    while todo:
+        for child in children.get(todo.pop(), ()):
+            found.append(child)
+            todo.append(child)
+    return found
 
 
 class Runner:
@@ -341,12 +373,12 @@ def module_processes(runner, main, repeats, workdir):
     """The module processes alone, for the uri GET (3) and the unchanged ivr_action_url (1).
 
     Runs each playbook with a loop of `repeats` items and an interpreter wrapper that times every module
-    process inside the task, so the rest of the task's time is Ansible's. The AnsiballZ file is kept and run
-    again with -X importtime, outside Ansible.
+    process inside the task, so the rest of the task's time is Ansible's. The AnsiballZ files are kept and
+    run again with -X importtime, outside Ansible, the two modules in turn.
 
     Returns {key: (wall, cpu, {import group: self seconds}, result bytes)}, medians.
     """
-    found = {}
+    times, kept = {}, {}
     for key, playbook in (("3", "uri_get.yml"), ("1", "ivr_action_url.yml")):
         log = os.path.join(workdir, "processes-%s.log" % key)
         wrapper = os.path.join(workdir, "python-%s" % key)
@@ -359,25 +391,25 @@ def module_processes(runner, main, repeats, workdir):
         runner.run(playbook, dict(main.variables(), bench_items=items, ansible_python_interpreter=wrapper),
                    extra_env={"ANSIBLE_KEEP_REMOTE_FILES": "1", "ANSIBLE_REMOTE_TMP": remote})
         with open(log, encoding="utf-8") as handle:
-            times = [[float(value) for value in line.split()] for line in handle if line.strip()]
-        if len(times) != repeats:
-            raise BenchError("expected %d module processes in %s, found %d" % (repeats, playbook, len(times)))
-        kept = sorted(glob.glob(os.path.join(remote, "*", "AnsiballZ_*.py")))
-        if not kept:
+            times[key] = [[float(value) for value in line.split()] for line in handle if line.strip()]
+        if len(times[key]) != repeats:
+            raise BenchError("expected %d module processes in %s, found %d" % (repeats, playbook, len(times[key])))
+        wrapped = sorted(glob.glob(os.path.join(remote, "*", "AnsiballZ_*.py")))
+        if not wrapped:
             raise BenchError("no AnsiballZ file was kept under %s" % remote)
-        groups = collections.defaultdict(list)
-        profiled = max(3, repeats // 2)
-        for _repeat in range(profiled):
-            _seconds, _out, err = timed([sys.executable, "-X", "importtime", kept[0]], env=dict(os.environ, TMPDIR=workdir))
+        kept[key] = wrapped[0]
+    groups = {key: collections.defaultdict(list) for key in kept}
+    for _repeat in range(repeats):
+        for key in sorted(kept):  # in turn, so a change of load hits both alike
+            _seconds, _out, err = timed([sys.executable, "-X", "importtime", kept[key]], env=dict(os.environ, TMPDIR=workdir))
             summed = collections.defaultdict(float)
             for name, seconds in parse_importtime(err):
                 summed[import_group(name)] += seconds
             for name, seconds in summed.items():
-                groups[name].append(seconds)
-        found[key] = (statistics.median(row[0] for row in times), statistics.median(row[1] for row in times), medians(groups, profiled),
-                      statistics.median(row[2] for row in times))
+                groups[key][name].append(seconds)
     main.sim.reset()
-    return found
+    return {key: (statistics.median(row[0] for row in rows), statistics.median(row[1] for row in rows), medians(groups[key], repeats),
+                  statistics.median(row[2] for row in rows)) for key, rows in times.items()}
 
 
 # -- results and the report ----------------------------------------------------------
@@ -437,6 +469,15 @@ class Results:
                          "%s-%s" % (ms(min(walls)), ms(max(walls))), ms(scenario.median("cpu"))])
         return head, rows
 
+    def ratios(self, top, bottom, kind):
+        """Each round's ratio: the two runs of a ratio are measured back to back."""
+        pairs = zip(self.by_key[top].per_object(kind), self.by_key[bottom].per_object(kind))
+        return [numerator / denominator for numerator, denominator in pairs]
+
+    def ratio(self, top, bottom, kind="wall"):
+        """The median over the rounds of each round's ratio."""
+        return statistics.median(self.ratios(top, bottom, kind))
+
     def targets(self):
         """[(target, goal, measured, CPU cross-check, met)]; met is judged on wall time, as the targets are stated."""
         rows = []
@@ -446,10 +487,11 @@ class Results:
         for name, top, bottom, limit in RATIOS:
             if top not in self.by_key or bottom not in self.by_key:
                 continue
-            wall = self.per(top) / self.per(bottom)
-            cpu = self.per(top, "cpu") / self.per(bottom, "cpu")
+            wall, cpu = self.ratio(top, bottom, "wall"), self.ratio(top, bottom, "cpu")
+            walls = self.ratios(top, bottom, "wall")
+            spread = "" if len(walls) == 1 else " (%.2f-%.2f)" % (min(walls), max(walls))
             rows.append(("%s: %s / %s" % (name, self.by_key[top].label, self.by_key[bottom].label), "<= %.2f" % limit,
-                         "%.2f" % wall, "%.2f" % cpu, round(wall, 2) <= limit))
+                         "%.2f%s" % (wall, spread), "%.2f" % cpu, round(wall, 2) <= limit))
         return rows
 
 
@@ -480,18 +522,18 @@ def limits(results):
     own = mod_groups.get("portsip.pbx module_utils", 0.0)
     uri_stack = uri_groups.get("ansible.module_utils.urls", 0.0)
     crypto = uri_groups.get("cryptography", 0.0) + uri_groups.get("_cffi_backend", 0.0)
-    ansible_uri, ansible_mod = cpu["3"] - process["3"][1], cpu["1"] - process["1"][1]
     skipped = cpu["4s"] - cpu["3"]
 
-    lines = ["### 1/3: the unchanged task against one uri GET (%.2f; CPU %.2f)" % (wall["1"] / wall["3"], cpu["1"] / cpu["3"]), ""]
+    ratio = results.ratio
+    lines = ["### 1/3: the unchanged task against one uri GET (%.2f; CPU %.2f)" % (ratio("1", "3"), ratio("1", "3", "cpu")), ""]
     lines.append(
         "Both tasks make the same single GET. A task costs %s ms of CPU with ivr_action_url and %s ms with uri. Timed inside "
-        "the task, the module process itself takes %s ms of CPU for ivr_action_url and %s ms for uri. The rest, %s ms and "
-        "%s ms, is Ansible's own work per task: templating the arguments, the worker process, the AnsiballZ payload, the "
-        "local connection's shell commands for the temporary directory, and reading back the result, which grows with its "
-        "size: uri returns the whole list it fetched (%.1f kB here), ivr_action_url one action URL (%.1f kB)." % (
-            ms(cpu["1"]), ms(cpu["3"]), ms(process["1"][1]), ms(process["3"][1]), ms(ansible_mod), ms(ansible_uri),
-            process["3"][3] / 1000.0, process["1"][3] / 1000.0))
+        "the task, the module process itself takes %s ms of CPU for ivr_action_url and %s ms for uri: most of the task. The "
+        "rest is Ansible's own work per task (templating the arguments, the worker process, the AnsiballZ payload, the local "
+        "connection's shell commands for the temporary directory, reading back the result), the same for both modules "
+        "except that reading the result grows with its size: uri returns the whole list it fetched (%.1f kB here), "
+        "ivr_action_url one action URL (%.1f kB)." % (
+            ms(cpu["1"]), ms(cpu["3"]), ms(process["1"][1]), ms(process["3"][1]), process["3"][3] / 1000.0, process["1"][3] / 1000.0))
     lines.append("")
     lines.append(
         "Inside the process, both pay Python's start (%s ms of CPU) and ansible.module_utils.basic, which AnsiballZ ships "
@@ -505,12 +547,12 @@ def limits(results):
             ms(mod_groups.get("ansible.module_utils.basic and helpers", 0.0)), ms(http_stack), ms(own), ms(uri_stack), ms(crypto),
             ms(cpu["1"]), ms(http_stack + own)))
     lines += ["", "### 1/4: the unchanged task against the uri pattern with nothing to change (%.2f; CPU %.2f)" % (
-        wall["1"] / wall["4s"], cpu["1"] / cpu["4s"]), ""]
+        ratio("1", "4s"), ratio("1", "4s", "cpu")), ""]
     lines.append(
         "The pattern's POST task is skipped, yet every skipped loop item still costs Ansible about %s ms of CPU (templating "
         "the item's variables and `when`, the callback) on top of the GET task. The module stays under 1.00 as long as its "
         "cost over one uri task (%+.0f ms of CPU here) is smaller than that skipped item." % (ms(skipped), (cpu["1"] - cpu["3"]) * 1000))
-    lines += ["", "### 2/4: a change, the module against the uri pattern (%.2f; CPU %.2f)" % (wall["2"] / wall["4c"], cpu["2"] / cpu["4c"]), ""]
+    lines += ["", "### 2/4: a change, the module against the uri pattern (%.2f; CPU %.2f)" % (ratio("2", "4c"), ratio("2", "4c", "cpu")), ""]
     lines.append(
         "The module reads and writes in one process: the change adds %+.0f ms of CPU to the unchanged task, the second "
         "request. The pattern starts a second module process for the POST: %s ms of CPU per object against %s ms when "
@@ -595,10 +637,11 @@ def report(results):
         "- Each round runs every scenario twice: with an empty loop (the fixed start-up: Python, Ansible, inventory, "
         "playbook) and with N items. Per task (per object for the two-task uri pattern) = (with N - empty) / N. Tables give "
         "the median over the rounds and the range. One-time costs of a task (finding the module, building its AnsiballZ "
-        "payload) are spread over the N items, the same way for every scenario. Rounds alternate the order of the "
-        "scenarios.",
+        "payload) are spread over the N items, the same way for every scenario.",
+        "- A round runs the scenarios in the order %s, the next round in reverse, so the two scenarios of each ratio run "
+        "back to back; a ratio is the median over the rounds of that round's ratio." % ", ".join(MEASURING_ORDER),
         "- Wall time is what the targets are stated in. CPU time (user + system of ansible-playbook and every process "
-        "under it) is given as a cross-check: other load on the machine stretches wall time but hardly CPU time.",
+        "under it) is given as a cross-check: other load on the machine stretches wall time much more than CPU time.",
         "- Requests are counted in the simulator's request log. The simulator's data is reset before each run, so a change "
         "scenario changes every object in every round; the writes each run makes are checked against the scenario.",
         "- Host `localhost` with `ansible_connection=local` and `ansible_python_interpreter` set to the benchmark's Python, "
@@ -615,10 +658,10 @@ def report(results):
     rows = []
     for name, goal, value, cpu, ok in results.targets():
         verdict = "met" if ok else "**missed**"
-        if cpu and (float(cpu) <= float(goal.split()[-1])) != ok:
+        if cpu and (round(float(cpu), 2) <= float(goal.split()[-1])) != ok:
             verdict += " (CPU says %s: within the noise, measure again on a quiet machine)" % ("met" if not ok else "missed")
         rows.append([name, goal, value, cpu, verdict])
-    lines += markdown_table(["target", "goal", "measured", "CPU", "result"], rows)
+    lines += markdown_table(["target", "goal", "measured (rounds)", "CPU", "result"], rows)
     lines += ["", "## What limits each ratio", ""]
     lines += limits(results)
     lines += [""] + profile_section(results.prof)
@@ -677,9 +720,11 @@ def run_all(args, workdir, meta):
         main_pbx = Pbx(sims[0], bench_ivr["id"])
         found = scenarios(args.tasks, args.info_tasks, main_pbx, {count: Pbx(sim) for count, sim in zip(INFO_IVR_COUNTS, sims[1:])})
         found = [scenario for scenario in found if not args.only or scenario.key in args.only]
+        # The two scenarios of each ratio run back to back, so a change of the machine's load between them is unlikely.
+        order = sorted(found, key=lambda scenario: MEASURING_ORDER.index(scenario.key))
         for number in range(args.rounds):
-            # Alternate the order, so a drift of the machine's speed does not favour one end of the list.
-            for scenario in (found if number % 2 == 0 else found[::-1]):
+            # Alternate the direction, so a drift of the machine's speed does not favour one end of the list.
+            for scenario in (order if number % 2 == 0 else order[::-1]):
                 done = measure(scenario, runner)
                 print("round %d  %-5s %-60s empty %5.2f s  with N %6.2f s  %5.0f ms/object (CPU %4.0f)  %.2f requests/object" % (
                     number + 1, scenario.key, scenario.label, done["empty"][0], done["full"][0],
@@ -753,7 +798,7 @@ def main(argv=None):
     print("")
     missed = []
     for name, goal, value, cpu, ok in results.targets():
-        print("%-112s %-7s %5s  CPU %-5s %s" % (name, goal, value, cpu, "met" if ok else "MISSED"))
+        print("%-112s %-7s %-16s CPU %-5s %s" % (name, goal, value, cpu, "met" if ok else "MISSED"))
         if not ok:
             missed.append(name.split(":")[0])
     if args.output != "-" and not args.only:
