@@ -26,6 +26,10 @@ _MASK_ENTRY = re.compile(r"^(ALL|[0-9*]+|[0-9]+-[0-9]+)$")
 _CREDENTIAL = re.compile(r"^[a-z0-9]{6,64}$")
 # RFC 9110 token characters, less "&", which the API uses to separate headers.
 _HEADER_NAME = re.compile(r"^[!#$%'*+.^_`|~0-9A-Za-z-]+$")
+# Header names whose values are credentials of the webhook.
+_CREDENTIAL_HEADER = re.compile(r"^(authorization|proxy-authorization|cookie|x-api-key)$|token|secret|password|api-key",
+                                re.IGNORECASE)
+INT32_MAX = 2 ** 31 - 1
 
 
 def _mask_entries(value):
@@ -79,6 +83,13 @@ def _check_headers(value):
     return None
 
 
+def credential_header_values(value):
+    """The values of the headers in ``value`` that carry credentials."""
+    if not isinstance(value, (dict, str)):
+        return []
+    return [text for name, text in parse_headers(value) if text and _CREDENTIAL_HEADER.search(name)]
+
+
 def _headers_to_api(value):
     return "&".join("%s:%s" % pair for pair in parse_headers(value))
 
@@ -90,7 +101,7 @@ def _normalise_headers(value):
 class Field:
     """One field of an action URL and every fact about it."""
 
-    def __init__(self, name, kind, choices=None, min_length=None, max_length=None, minimum=None,
+    def __init__(self, name, kind, choices=None, min_length=None, max_length=None, minimum=None, maximum=None,
                  check=None, secret=False, server_default=None, to_api=None, normalise=None):
         self.name = name
         self.kind = kind
@@ -98,6 +109,7 @@ class Field:
         self.min_length = min_length
         self.max_length = max_length
         self.minimum = minimum
+        self.maximum = maximum
         self.check = check
         self.secret = secret
         self.server_default = server_default
@@ -119,8 +131,13 @@ class Field:
                 return "must be at least %d characters long" % self.min_length
             if self.max_length is not None and len(value) > self.max_length:
                 return "must be at most %d characters long, got %d" % (self.max_length, len(value))
+        if self.kind == "int" and isinstance(value, bool):
+            # Ansible's int type lets a boolean through, and the API would receive JSON true.
+            return "must be a whole number, got a boolean"
         if self.minimum is not None and value < self.minimum:
             return "must be %d or greater, got %d" % (self.minimum, value)
+        if self.maximum is not None and value > self.maximum:
+            return "must be %d or less, got %d" % (self.maximum, value)
         return self.check(value) if self.check else None
 
     def to_api(self, value):
@@ -140,6 +157,11 @@ class Field:
             return str(value).upper()
         return value
 
+    def stored(self, value):
+        """The comparable form of a value the server holds: blank is its default, as some PBX builds answer null for it."""
+        normalised = self.normalise(value)
+        return self.normalise(self.server_default) if normalised is None else normalised
+
 
 FIELDS = (
     Field("name", "str", min_length=1, max_length=64),
@@ -152,8 +174,8 @@ FIELDS = (
     Field("method", "str", choices=("GET", "POST")),
     Field("url", "str", min_length=1, max_length=128, check=_check_url),
     Field("headers", "raw", check=_check_headers, to_api=_headers_to_api, normalise=_normalise_headers),
-    Field("connection_timeout", "int", minimum=0, server_default=2),
-    Field("request_timeout", "int", minimum=0, server_default=2),
+    Field("connection_timeout", "int", minimum=0, maximum=INT32_MAX, server_default=2),
+    Field("request_timeout", "int", minimum=0, maximum=INT32_MAX, server_default=2),
     Field("auth", "str", choices=("DISABLE", "BASIC", "DIGEST", "BEARER"), server_default="DISABLE"),
     Field("username", "str", check=_check_credential),
     Field("password", "str", check=_check_credential, secret=True),
@@ -165,6 +187,7 @@ SECRETS = tuple(field.name for field in FIELDS if field.secret)
 # Which mask each trigger type matches on, and which secret each auth scheme uses.
 MASK_FOR_TYPE = {"DTMF": "dtmf_mask", "CALLER": "caller_mask"}
 SECRET_FOR_AUTH = {"BASIC": "password", "DIGEST": "password", "BEARER": "token"}
+# What a present action URL needs; checked only for state present, so deleting one takes just its name or id.
 REQUIRED_IF = [
     ("type", "DTMF", ("dtmf_mask",)),
     ("type", "CALLER", ("caller_mask",)),
@@ -188,6 +211,16 @@ def problems(params):
             why = field.problem(value)
             if why:
                 found.append("%s: %s" % (field.name, why))
+    return found
+
+
+def missing_required(params):
+    """Messages for each REQUIRED_IF rule the options break, worded as Ansible's own required_if."""
+    found = []
+    for option, value, needed in REQUIRED_IF:
+        missing = [name for name in needed if params.get(name) is None]
+        if params.get(option) == value and missing:
+            found.append("%s is %s but all of the following are missing: %s" % (option, value, ", ".join(missing)))
     return found
 
 
@@ -217,7 +250,7 @@ def differences(current, wanted, update_secrets):
         if field.secret and not readable(current, name):
             if update_secrets == "always":
                 changed.append(name)
-        elif field.normalise(current.get(name)) != field.normalise(value):
+        elif field.stored(current.get(name)) != field.normalise(value):
             changed.append(name)
     return changed
 

@@ -16,15 +16,15 @@ def ivr_path(ivr_id):
     return "/ivrs/%s" % quote(ivr_id, safe="")
 
 
-def _get_by_id(client, path, what):
-    """GET an object by id; an unknown id becomes a message that names the object.
+def _get_by_id(read, path, what):
+    """Read an object by id; an unknown id becomes a message that names the object.
 
     The PBX may answer 400 or 404 for an unknown id: both say "not found", with the server's
     own words kept. Any other failure, including one of the login that came first, stays
     what it is: never "absent".
     """
     try:
-        return client.get(path)
+        return read(path)
     except PortsipError as error:
         if error.path != path or error.status not in (400, 404):
             raise
@@ -32,7 +32,7 @@ def _get_by_id(client, path, what):
 
 
 def get_ivr(client, ivr_id):
-    return _get_by_id(client, ivr_path(ivr_id), "virtual receptionist with id %r" % ivr_id)
+    return _get_by_id(client.get_object, ivr_path(ivr_id), "virtual receptionist with id %r" % ivr_id)
 
 
 def find_ivr(client, name_or_number):
@@ -58,5 +58,4 @@ def describe_ivr(ivr):
 
 
 def action_urls(client, ivr_id):
-    answer = _get_by_id(client, ivr_path(ivr_id) + "/action_urls", "virtual receptionist with id %r" % ivr_id) or {}
-    return answer.get("items") or []
+    return _get_by_id(client.get_items, ivr_path(ivr_id) + "/action_urls", "virtual receptionist with id %r" % ivr_id)

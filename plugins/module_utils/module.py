@@ -7,10 +7,13 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import ipaddress
+import os
 from urllib.parse import urlsplit
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
+from ansible_collections.portsip.pbx.plugins.module_utils.action_url_fields import credential_header_values
 from ansible_collections.portsip.pbx.plugins.module_utils.client import (
     HAS_REQUESTS,
     REQUESTS_IMPORT_ERROR,
@@ -65,8 +68,14 @@ class PortsipModule(AnsibleModule):
         if url.scheme not in ("http", "https") or not url.netloc:
             self.fail_json(msg="pbx_url: must be the PBX's https:// address, for example https://pbx.example.com:8887 "
                                "(set the option or the PORTSIP_URL environment variable)")
-        if self.params["pbx_timeout"] <= 0:
+        if isinstance(self.params["pbx_timeout"], bool) or self.params["pbx_timeout"] <= 0:
             self.fail_json(msg="pbx_timeout: must be a number of seconds greater than 0")
+        ca_path = self.params["pbx_ca_path"]
+        if ca_path and not os.path.isfile(ca_path):
+            self.fail_json(msg="pbx_ca_path: %s is not a file; give the path of the PBX's CA certificate (PEM)" % ca_path)
+        if url.scheme == "http" and not _is_loopback(url.hostname) and (self.params["pbx_password"] or self.params["pbx_access_token"]):
+            self.warn("pbx_url uses http://, so the PBX credentials and access token cross the network unencrypted; "
+                      "use the PBX's https:// address")
         # IDs and the IVR's name or number become URL path segments or filters: empty would address another object.
         for name in ("ivr_id", "ivr", "id"):
             if self.params.get(name) == "":
@@ -84,7 +93,15 @@ class PortsipModule(AnsibleModule):
             ca_path=params["pbx_ca_path"],
             timeout=params["pbx_timeout"],
             warn=self.warn,
+            secrets=self.secrets(),
         )
+
+    def secrets(self):
+        """Every secret of this task, so the client can remove them from whatever the server echoes."""
+        found = list(self.no_log_values)
+        for headers in _values_named(self.params, "headers"):
+            found += credential_header_values(headers)
+        return found
 
     def fail_on(self, error, **result):
         """Report a PortsipError with what the user can do about it."""
@@ -94,3 +111,27 @@ class PortsipModule(AnsibleModule):
             msg += "; " + hint
         result.update(error.to_result())
         self.fail_json(msg=msg, **result)
+
+
+def _values_named(value, name):
+    """Every value of the key ``name`` in nested options (a module's own and its suboptions')."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key == name and item is not None:
+                yield item
+            else:
+                for found in _values_named(item, name):
+                    yield found
+    elif isinstance(value, list):
+        for item in value:
+            for found in _values_named(item, name):
+                yield found
+
+
+def _is_loopback(host):
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host or "").is_loopback
+    except ValueError:
+        return False

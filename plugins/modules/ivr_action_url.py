@@ -275,10 +275,11 @@ def main():
         argument_spec=argument_spec,
         mutually_exclusive=[("ivr_id", "ivr")],
         required_one_of=[("ivr_id", "ivr"), ("name", "id")],
-        required_if=fields.REQUIRED_IF,
         supports_check_mode=True,
     )
     problems = fields.problems(module.params)
+    if module.params["state"] == "present":
+        problems += fields.missing_required(module.params)
     if problems:
         module.fail_json(msg="; ".join(problems))
 

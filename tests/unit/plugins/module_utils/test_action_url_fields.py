@@ -146,6 +146,9 @@ def test_predicted_create_fills_server_defaults():
     ("headers", ["X-A:1"], "must be a dict"),
     ("connection_timeout", -1, "0 or greater"),
     ("request_timeout", -5, "0 or greater"),
+    ("request_timeout", True, "whole number, got a boolean"),
+    ("connection_timeout", False, "whole number, got a boolean"),
+    ("connection_timeout", 2 ** 31, "2147483647 or less"),
     ("username", "short", "6 to 64"),
     ("username", "UPPERCASE1", "6 to 64"),
     ("password", "with space", "6 to 64"),
@@ -161,3 +164,38 @@ def test_problems_name_the_option(option, value, message):
 @pytest.mark.parametrize("mask", ["1000", "3000-4000", "1**", "ALL", "1;2;3000-4000;5*", " 1 ; 2 "])
 def test_well_formed_masks_pass(mask):
     assert fields.problems({"dtmf_mask": mask, "caller_mask": mask}) == []
+
+
+def test_the_int32_bound_itself_is_accepted():
+    assert fields.problems({"connection_timeout": 2 ** 31 - 1, "request_timeout": 0}) == []
+
+
+@pytest.mark.parametrize("name, default", [("enabled", False), ("connection_timeout", 2), ("request_timeout", 2), ("auth", "DISABLE")])
+@pytest.mark.parametrize("blank", [None, ""])
+def test_a_blank_stored_value_is_the_server_default(name, default, blank):
+    current = dict(STORED, **{name: blank})
+    assert fields.differences(current, {name: default}, "on_create") == []
+    other = {"enabled": True, "connection_timeout": 3, "request_timeout": 3, "auth": "BEARER"}[name]
+    assert fields.differences(current, {name: other}, "on_create") == [name]
+
+
+@pytest.mark.parametrize("params, expected", [
+    ({"type": "DTMF"}, ["type is DTMF but all of the following are missing: dtmf_mask"]),
+    ({"type": "CALLER", "caller_mask": "1"}, []),
+    ({"auth": "BASIC", "username": "pbxhook"}, ["auth is BASIC but all of the following are missing: password"]),
+    ({"auth": "BEARER"}, ["auth is BEARER but all of the following are missing: token"]),
+    ({"name": "x"}, []),
+])
+def test_missing_required_is_worded_as_ansible_words_it(params, expected):
+    assert fields.missing_required(params) == expected
+
+
+@pytest.mark.parametrize("headers, values", [
+    ("Authorization:Bearer token123&X-App-ID:portsip", ["Bearer token123"]),
+    ({"X-API-Key": "k1", "Cookie": "c=1", "X-Auth-Token": "t1", "X-Client-Secret": "s1", "X-Env": "prod"}, ["k1", "c=1", "t1", "s1"]),
+    ({"proxy-authorization": "Basic abc", "X-Password": "p", "x-my-api-key": "q"}, ["Basic abc", "p", "q"]),
+    ("X-App-ID:crm", []),
+    (["not", "headers"], []),
+])
+def test_credential_header_values(headers, values):
+    assert fields.credential_header_values(headers) == values

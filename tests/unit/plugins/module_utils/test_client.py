@@ -13,6 +13,7 @@ from urllib.parse import parse_qs
 import pytest
 import requests
 import responses
+from urllib3.exceptions import MaxRetryError, NewConnectionError
 
 from ansible_collections.portsip.pbx.plugins.module_utils import client as client_module
 from ansible_collections.portsip.pbx.plugins.module_utils.client import (
@@ -104,6 +105,14 @@ class TestLogin:
         with pytest.raises(PortsipError, match="two-factor authentication"):
             make_client(sleeps, warnings).get("/ivrs")
         assert not calls_to(mocked, "GET", "/ivrs")
+
+    def test_two_factor_account_on_the_oauth_endpoint_is_the_same_clear_error(self, mocked, sleeps, warnings):
+        mocked.post(API + "/login/oauth/token", status=400,
+                    json={"errors": [{"code": "UNAUTHORIZED", "message": "two-factor authentication is enabled for this account"}]})
+        with pytest.raises(PortsipError) as caught:
+            make_client(sleeps, warnings).get("/ivrs")
+        assert "use an automation account without 2FA or pass pbx_access_token" in str(caught.value)
+        assert caught.value.hint is None
 
     def test_refused_login_names_the_options_to_check(self, mocked, sleeps, warnings):
         mocked.post(API + "/login/oauth/token", status=400,
@@ -201,13 +210,32 @@ class TestRetries:
         mocked.get(API + "/ivrs/abc", status=429, headers={"Retry-After": "7"})
         mocked.get(API + "/ivrs/abc", json={"id": "abc"})
         make_client(sleeps, warnings, access_token="t").get("/ivrs/abc")
-        assert sleeps == [7.0]
+        assert len(sleeps) == 1 and 7.0 <= sleeps[0] <= 7.0 + client_module.RETRY_AFTER_JITTER_SECONDS
 
     def test_retry_after_http_date_is_honoured_and_capped(self, mocked, sleeps, warnings):
         mocked.get(API + "/ivrs/abc", status=503, headers={"Retry-After": "Wed, 21 Oct 2099 07:28:00 GMT"})
         mocked.get(API + "/ivrs/abc", json={"id": "abc"})
         make_client(sleeps, warnings, access_token="t").get("/ivrs/abc")
-        assert sleeps == [client_module.RETRY_AFTER_CAP_SECONDS]
+        cap = client_module.RETRY_AFTER_CAP_SECONDS
+        assert len(sleeps) == 1 and cap <= sleeps[0] <= cap + client_module.RETRY_AFTER_JITTER_SECONDS
+
+    @pytest.mark.parametrize("value", ["soon", "nan", "inf", "-inf", "1e400", "Wed, 99 Foo 2099"])
+    def test_a_retry_after_that_is_no_finite_time_falls_back_to_backoff(self, mocked, sleeps, warnings, value):
+        mocked.get(API + "/ivrs/abc", status=503, headers={"Retry-After": value})
+        mocked.get(API + "/ivrs/abc", json={"id": "abc"})
+        assert make_client(sleeps, warnings, access_token="t").get("/ivrs/abc") == {"id": "abc"}
+        assert len(sleeps) == 1 and 0 <= sleeps[0] <= client_module.BACKOFF_CAP_SECONDS
+
+    def test_a_truncated_answer_to_a_read_is_retried(self, mocked, sleeps, warnings):
+        mocked.get(API + "/ivrs/abc", body=requests.exceptions.ChunkedEncodingError("Connection broken: IncompleteRead"))
+        mocked.get(API + "/ivrs/abc", json={"id": "abc"})
+        assert make_client(sleeps, warnings, access_token="t").get("/ivrs/abc") == {"id": "abc"}
+        assert "no answer (ChunkedEncodingError)" in warnings[0]
+
+    def test_other_request_failures_are_clean_errors(self, mocked, sleeps, warnings):
+        mocked.get(API + "/ivrs/abc", body=requests.exceptions.ContentDecodingError("bad gzip"))
+        with pytest.raises(PortsipError, match="the request failed: bad gzip"):
+            make_client(sleeps, warnings, access_token="t").get("/ivrs/abc")
 
     def test_gives_up_after_the_bounded_count_with_the_server_message(self, mocked, sleeps, warnings):
         mocked.get(API + "/ivrs/abc", status=503, json={"errors": [{"code": "UNKNOWN", "message": "busy"}]})
@@ -250,42 +278,103 @@ class TestRetries:
         assert len(mocked.calls) == 1
 
 
+def refused_connection():
+    """What requests raises when nothing listens: the request never left the client."""
+    return requests.ConnectionError(MaxRetryError(None, API, NewConnectionError(None, "Connection refused")))
+
+
+class Lookups:
+    """A find_created() that answers from a script and counts its calls."""
+
+    def __init__(self, *answers):
+        self.answers = list(answers)
+        self.calls = 0
+
+    def __call__(self):
+        self.calls += 1
+        return self.answers.pop(0) if self.answers else None
+
+
 class TestCreate:
     def test_plain_create_returns_the_new_id(self, mocked, sleeps, warnings):
         mocked.post(API + "/ivrs/abc/action_urls", status=201, json={"id": "new"})
         client = make_client(sleeps, warnings, access_token="t")
         assert client.create("/ivrs/abc/action_urls", {"name": "x"}, lambda: pytest.fail("looked although the answer was clear")) == "new"
 
-    @pytest.mark.parametrize("failure", [dict(body=requests.ConnectionError("reset")), dict(status=502), dict(status=500)])
-    def test_a_lost_answer_is_checked_before_sending_again(self, mocked, sleeps, warnings, failure):
+    @pytest.mark.parametrize("failure", [
+        dict(body=requests.ConnectionError("Connection aborted")),
+        dict(body=requests.exceptions.ReadTimeout("read timed out")),
+        dict(body=requests.exceptions.ChunkedEncodingError("IncompleteRead")),
+        dict(status=500), dict(status=502), dict(status=503), dict(status=504),
+    ])
+    def test_a_lost_answer_is_looked_for_before_anything_else(self, mocked, sleeps, warnings, failure):
         mocked.post(API + "/ivrs/abc/action_urls", **failure)
         client = make_client(sleeps, warnings, access_token="t")
-        assert client.create("/ivrs/abc/action_urls", {"name": "x"}, lambda: "committed") == "committed"
-        assert len(mocked.calls) == 1
+        assert client.create("/ivrs/abc/action_urls", {"name": "x"}, Lookups("committed")) == "committed"
+        assert len(mocked.calls) == 1 and sleeps == []
+        assert "was created after all, so the create is not sent again" in warnings[-1]
 
-    def test_creates_again_only_when_the_object_is_really_absent(self, mocked, sleeps, warnings):
-        mocked.post(API + "/ivrs/abc/action_urls", status=503)
+    def test_a_late_commit_is_awaited_and_never_duplicated(self, mocked, sleeps, warnings):
+        mocked.post(API + "/ivrs/abc/action_urls", body=requests.exceptions.ReadTimeout("read timed out"))
+        lookups = Lookups(None, None, "late")
+        client = make_client(sleeps, warnings, access_token="t", timeout=10)
+        assert client.create("/ivrs/abc/action_urls", {"name": "x"}, lookups) == "late"
+        assert len(mocked.calls) == 1
+        assert lookups.calls == 3 and sleeps == [1.0, 2.0]
+        assert "looking for it for up to 10 s (pbx_timeout) instead of sending it again" in warnings[0]
+
+    @pytest.mark.parametrize("failure", [dict(body=requests.exceptions.ReadTimeout("read timed out")), dict(status=504)])
+    def test_a_create_that_may_still_commit_is_never_sent_again(self, mocked, sleeps, warnings, failure):
+        mocked.post(API + "/ivrs/abc/action_urls", **failure)
+        mocked.post(API + "/ivrs/abc/action_urls", status=201, json={"id": "duplicate"})
+        lookups = Lookups()
+        client = make_client(sleeps, warnings, access_token="t", timeout=5)
+        with pytest.raises(AmbiguousWriteError) as caught:
+            client.create("/ivrs/abc/action_urls", {"name": "x"}, lookups)
+        assert len(mocked.calls) == 1
+        assert sum(sleeps) == 5 and lookups.calls == len(sleeps) + 1
+        message = str(caught.value)
+        assert "did not appear within 5 s (pbx_timeout)" in message and "run the task again" in message
+
+    def test_the_grace_window_starts_after_retry_after(self, mocked, sleeps, warnings):
+        mocked.post(API + "/ivrs/abc/action_urls", status=503, headers={"Retry-After": "3"})
+        client = make_client(sleeps, warnings, access_token="t", timeout=10)
+        assert client.create("/ivrs/abc/action_urls", {"name": "x"}, Lookups("committed")) == "committed"
+        assert sleeps == [3.0]
+
+    @pytest.mark.parametrize("failure", [dict(body=requests.exceptions.ConnectTimeout("connect timed out")),
+                                         dict(body=refused_connection())])
+    def test_a_create_that_never_left_is_sent_again(self, mocked, sleeps, warnings, failure):
+        mocked.post(API + "/ivrs/abc/action_urls", **failure)
         mocked.post(API + "/ivrs/abc/action_urls", status=201, json={"id": "new"})
-        looks = []
         client = make_client(sleeps, warnings, access_token="t")
-        assert client.create("/ivrs/abc/action_urls", {"name": "x"}, lambda: looks.append(1)) == "new"
-        assert len(looks) == 1
-        assert len(mocked.calls) == 2
-        assert "it was not created, creating again" in warnings[0]
+        assert client.create("/ivrs/abc/action_urls", {"name": "x"}, lambda: pytest.fail("nothing to look for")) == "new"
+        assert len(mocked.calls) == 2 and len(sleeps) == 1
 
     def test_rate_limited_create_waits_and_sends_again(self, mocked, sleeps, warnings):
         mocked.post(API + "/ivrs/abc/action_urls", status=429, headers={"Retry-After": "2"})
         mocked.post(API + "/ivrs/abc/action_urls", status=201, json={"id": "new"})
         client = make_client(sleeps, warnings, access_token="t")
         assert client.create("/ivrs/abc/action_urls", {"name": "x"}, lambda: pytest.fail("429 is not ambiguous")) == "new"
-        assert sleeps == [2.0]
+        assert len(sleeps) == 1 and 2.0 <= sleeps[0] <= 2.0 + client_module.RETRY_AFTER_JITTER_SECONDS
 
-    def test_ambiguity_that_never_clears_is_reported(self, mocked, sleeps, warnings):
-        mocked.post(API + "/ivrs/abc/action_urls", body=requests.ConnectionError("reset"))
+    @pytest.mark.parametrize("answer", [dict(status=201, json={}), dict(status=201), dict(status=200, json=["x"]),
+                                        dict(status=201, json={"id": ""}), dict(status=201, json={"id": 7})])
+    def test_a_success_without_an_id_is_looked_up(self, mocked, sleeps, warnings, answer):
+        mocked.post(API + "/ivrs/abc/action_urls", **answer)
         client = make_client(sleeps, warnings, access_token="t")
-        with pytest.raises(AmbiguousWriteError, match="may or may not have been created"):
+        assert client.create("/ivrs/abc/action_urls", {"name": "x"}, Lookups("found")) == "found"
+        with pytest.raises(PortsipError, match="gave no id, and no such object exists: nothing was created"):
+            client.create("/ivrs/abc/action_urls", {"name": "x"}, Lookups())
+
+    @pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
+    def test_a_redirected_write_is_not_followed(self, mocked, sleeps, warnings, status):
+        mocked.post(API + "/ivrs/abc/action_urls", status=status, headers={"Location": "https://login.example.com/"})
+        mocked.get("https://login.example.com/", json={"id": "wrong"})
+        client = make_client(sleeps, warnings, access_token="t")
+        with pytest.raises(PortsipError, match="redirect to https://login.example.com/, which is not followed"):
             client.create("/ivrs/abc/action_urls", {"name": "x"}, lambda: None)
-        assert len(mocked.calls) == MAX_ATTEMPTS
+        assert len(mocked.calls) == 1
 
     def test_validation_errors_are_final(self, mocked, sleeps, warnings):
         mocked.post(API + "/ivrs/abc/action_urls", status=400,
@@ -293,6 +382,82 @@ class TestCreate:
         with pytest.raises(PortsipError, match="VALIDATE_FAILED url: too long"):
             make_client(sleeps, warnings, access_token="t").create("/ivrs/abc/action_urls", {"name": "x"}, lambda: None)
         assert len(mocked.calls) == 1
+
+
+class TestSecretsInServerText:
+    TOKEN = "webhooktoken0123456789"
+    SECRETS = (TOKEN, "hookpass99")
+
+    def client(self, sleeps, warnings, **kwargs):
+        return make_client(sleeps, warnings, access_token="access-token-abcdef", secrets=self.SECRETS, **kwargs)
+
+    def assert_clean(self, *texts):
+        known = self.SECRETS + ("access-token-abcdef", "secretpw")
+        for text in texts:
+            for secret in known:
+                for start in range(len(secret) - 7):
+                    assert secret[start:start + 8] not in text, (secret, text)
+
+    def test_an_echoing_server_error_shows_no_secret(self, mocked, sleeps, warnings):
+        echo = 'Traceback: bad request {"token": "%s", "password": "hookpass99", "auth": "Bearer access-token-abcdef"}' % self.TOKEN
+        mocked.post(API + "/ivrs/abc/action_urls", status=500, body=echo)
+        with pytest.raises(AmbiguousWriteError) as caught:
+            self.client(sleeps, warnings, timeout=1).create("/ivrs/abc/action_urls", {"token": self.TOKEN}, Lookups())
+        self.assert_clean(str(caught.value), repr(caught.value.to_result()), *warnings)
+        assert "Traceback: bad request" in str(caught.value)
+
+    @pytest.mark.parametrize("padding", range(280, 300))
+    def test_a_cut_never_leaves_a_piece_of_a_secret(self, mocked, sleeps, warnings, padding):
+        mocked.get(API + "/ivrs/abc", status=400, body="x" * padding + self.TOKEN + " and more")
+        with pytest.raises(PortsipError) as caught:
+            self.client(sleeps, warnings).get("/ivrs/abc")
+        self.assert_clean(str(caught.value))
+
+    def test_secrets_in_json_errors_and_partial_echoes(self, mocked, sleeps, warnings):
+        mocked.get(API + "/ivrs/abc", status=400, json={"errors": [
+            {"code": "VALIDATE_FAILED", "message": "token %s... is invalid" % self.TOKEN[:12], "detail": {"value": [self.TOKEN]}}]})
+        with pytest.raises(PortsipError) as caught:
+            self.client(sleeps, warnings).get("/ivrs/abc")
+        self.assert_clean(str(caught.value), repr(caught.value.to_result()))
+
+    def test_tokens_from_the_login_are_redacted(self, mocked, sleeps, warnings):
+        mocked.post(API + "/login/oauth/token", json=dict(TOKEN_ANSWER, access_token="fresh-access-1234", refresh_token="fresh-refresh-5678"))
+        mocked.get(API + "/ivrs/abc", status=502, body="upstream said: Bearer fresh-access-1234 / fresh-refresh-5678")
+        mocked.get(API + "/ivrs/abc", status=400, body="echo secretpw")
+        with pytest.raises(PortsipError) as caught:
+            make_client(sleeps, warnings).get("/ivrs/abc")
+        for text in warnings + [str(caught.value)]:
+            assert "fresh-access-1234" not in text and "fresh-refresh-5678" not in text and "secretpw" not in text
+
+    def test_a_not_json_answer_is_redacted(self, mocked, sleeps, warnings):
+        mocked.get(API + "/ivrs/abc", body="<html>%s</html>" % self.TOKEN)
+        with pytest.raises(PortsipError, match="not JSON") as caught:
+            self.client(sleeps, warnings).get("/ivrs/abc")
+        self.assert_clean(str(caught.value))
+
+    def test_very_short_values_are_not_treated_as_secrets(self, mocked, sleeps, warnings):
+        mocked.get(API + "/ivrs/abc", status=400, body="a plain message")
+        with pytest.raises(PortsipError, match="a plain message"):
+            make_client(sleeps, warnings, access_token="a").get("/ivrs/abc")
+
+
+class TestNetrc:
+    def test_a_netrc_never_replaces_the_token_nor_reaches_the_pbx(self, mocked, sleeps, warnings, tmp_path, monkeypatch):
+        netrc = tmp_path / "netrc"
+        netrc.write_text("machine pbx.example.com login someone password netrc-secret\n")
+        netrc.chmod(0o600)
+        monkeypatch.setenv("NETRC", str(netrc))
+        mocked.post(API + "/login/oauth/token", json=TOKEN_ANSWER)
+        mocked.get(API + "/ivrs/abc", json={"id": "abc"})
+        make_client(sleeps, warnings).get("/ivrs/abc")
+        assert "Authorization" not in mocked.calls[0].request.headers
+        assert mocked.calls[1].request.headers["Authorization"] == "Bearer at-1"
+
+    def test_proxy_variables_still_apply(self, mocked, sleeps, warnings, monkeypatch):
+        monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example.com:3128")
+        mocked.get(API + "/ivrs/abc", json={"id": "abc"})
+        make_client(sleeps, warnings, access_token="t").get("/ivrs/abc")
+        assert mocked.calls[0].request.req_kwargs["proxies"].get("https") == "http://proxy.example.com:3128"
 
 
 class TestErrorShapes:
@@ -362,11 +527,35 @@ class TestPaging:
         make_client(sleeps, warnings, access_token="t").list_all("/ivrs", params={"filter": "name eq 'x'"})
         assert all(parse_qs(call.request.url.split("?")[1])["filter"] == ["name eq 'x'"] for call in mocked.calls)
 
-    def test_fails_loudly_past_the_bound(self, mocked, sleeps, warnings, monkeypatch):
-        monkeypatch.setattr(client_module, "MAX_PAGES", 2)
-        self._page_server(mocked, 250)
-        with pytest.raises(PortsipError, match="refusing to return a partial list"):
+    def test_refuses_a_count_past_the_bound_before_reading_on(self, mocked, sleeps, warnings):
+        mocked.get(API + "/ivrs", json={"count": 20000, "items": [{"id": "a"}]})
+        with pytest.raises(PortsipError, match="counts 20000 items, more than the 10000 this collection reads"):
             make_client(sleeps, warnings, access_token="t").list_all("/ivrs")
+        assert len(mocked.calls) == 1
+
+    def test_the_bound_counts_items_not_pages(self, mocked, sleeps, warnings, monkeypatch):
+        monkeypatch.setattr(client_module, "MAX_ITEMS", 120)
+        self._page_server(mocked, 110, cap=5)
+        assert len(make_client(sleeps, warnings, access_token="t").list_all("/ivrs")) == 110
+        assert len(mocked.calls) == 22
+
+    def test_a_server_past_the_bound_without_a_count_is_refused(self, mocked, sleeps, warnings, monkeypatch):
+        monkeypatch.setattr(client_module, "MAX_ITEMS", 12)
+        pages = iter(range(100))
+
+        def answer(request):
+            page = next(pages)
+            return 200, {}, json.dumps({"items": [{"id": "i%d-%d" % (page, n)} for n in range(5)]})
+
+        mocked.add_callback(responses.GET, API + "/ivrs", callback=answer)
+        with pytest.raises(PortsipError, match="more than 12 items after 15 were read"):
+            make_client(sleeps, warnings, access_token="t").list_all("/ivrs")
+
+    def test_without_a_count_reads_until_nothing_new(self, mocked, sleeps, warnings):
+        mocked.get(API + "/ivrs", json={"items": [{"id": "a"}, {"id": "b"}]})
+        mocked.get(API + "/ivrs", json={"items": [{"id": "c"}]})
+        mocked.get(API + "/ivrs", json={"items": []})
+        assert [item["id"] for item in make_client(sleeps, warnings, access_token="t").list_all("/ivrs")] == ["a", "b", "c"]
 
     def test_fails_when_the_server_stops_short_of_its_count(self, mocked, sleeps, warnings):
         mocked.get(API + "/ivrs", json={"count": 5, "items": [{"id": "a"}]})
@@ -394,3 +583,46 @@ class TestSession:
         mocked.get(API + "/ivrs/abc", json={"id": "abc"})
         make_client(sleeps, warnings, access_token="t", **options).get("/ivrs/abc")
         assert mocked.calls[0].request.req_kwargs["verify"] == verify
+
+
+MALFORMED = [
+    dict(json={}), dict(json=[]), dict(json={"items": None}), dict(json={"items": {}}), dict(status=204),
+    dict(json={"items": [{"name": "no id"}]}), dict(json={"items": ["x"]}), dict(json={"items": [{"id": ""}]}),
+]
+
+
+class TestAnswerShapes:
+    @pytest.mark.parametrize("answer", MALFORMED)
+    def test_a_malformed_list_is_an_error_never_an_empty_list(self, mocked, sleeps, warnings, answer):
+        mocked.get(API + "/ivrs/abc/action_urls", **answer)
+        with pytest.raises(PortsipError, match="not the documented shape") as caught:
+            make_client(sleeps, warnings, access_token="t").get_items("/ivrs/abc/action_urls")
+        assert str(caught.value).startswith("GET /ivrs/abc/action_urls: ")
+
+    @pytest.mark.parametrize("answer", MALFORMED + [dict(json={"count": "2", "items": []}), dict(json={"count": True, "items": []})])
+    def test_a_malformed_page_is_an_error(self, mocked, sleeps, warnings, answer):
+        mocked.get(API + "/ivrs", **answer)
+        with pytest.raises(PortsipError, match="not the documented shape"):
+            make_client(sleeps, warnings, access_token="t").list_all("/ivrs")
+
+    @pytest.mark.parametrize("answer", [dict(json={}), dict(json=[{"id": "abc"}]), dict(status=204), dict(json={"id": None})])
+    def test_a_malformed_object_is_an_error(self, mocked, sleeps, warnings, answer):
+        mocked.get(API + "/ivrs/abc", **answer)
+        with pytest.raises(PortsipError, match="expected a JSON object with an id"):
+            make_client(sleeps, warnings, access_token="t").get_object("/ivrs/abc")
+
+    def test_an_empty_list_from_the_pbx_is_empty(self, mocked, sleeps, warnings):
+        mocked.get(API + "/ivrs/abc/action_urls", json={"items": []})
+        assert make_client(sleeps, warnings, access_token="t").get_items("/ivrs/abc/action_urls") == []
+
+    def test_a_redirected_read_is_not_followed(self, mocked, sleeps, warnings):
+        mocked.get(API + "/ivrs", status=301, headers={"Location": "https://pbx.example.com:8443/api/ivrs"})
+        with pytest.raises(PortsipError, match="set pbx_url to the address the PBX serves its API on"):
+            make_client(sleeps, warnings, access_token="t").list_all("/ivrs")
+        assert len(mocked.calls) == 1
+
+    @pytest.mark.parametrize("answer", [dict(json={}), dict(json=[]), dict(status=204), dict(json={"access_token": 5})])
+    def test_a_malformed_login_answer_is_an_error(self, mocked, sleeps, warnings, answer):
+        mocked.post(API + "/login/oauth/token", **answer)
+        with pytest.raises(PortsipError, match="access_token"):
+            make_client(sleeps, warnings).get("/ivrs")
