@@ -54,6 +54,9 @@ options:
   pbx_timeout:
     description:
       - Seconds to wait for the PBX to answer one request.
+      - Also how long a create whose answer was lost (no answer, a read timeout, a 5xx) is looked for
+        on the PBX before the task fails without sending it again, so that a PBX that commits late
+        never gets a duplicate. Raise it for a PBX that is slow under load.
       - If not set, the value of the E(PORTSIP_TIMEOUT) environment variable is used.
     type: int
     default: 30
@@ -61,9 +64,13 @@ notes:
   - Requests that read, update or delete are retried up to 3 times on connection errors and on HTTP 429, 502,
     503 and 504, with jittered exponential backoff; a C(Retry-After) header is honoured (up to 60 seconds).
     Each retry is reported as a warning.
-  - A create is never sent twice blindly. When its answer is lost, the module reads the action URLs again and
-    creates only if the object is really absent.
-  - HTTP proxies and CA bundles from E(HTTPS_PROXY), E(NO_PROXY) and E(REQUESTS_CA_BUNDLE) are honoured.
+  - A create is sent again only when it cannot have reached the PBX (no connection, or HTTP 429). When its
+    fate is unknown (no answer after sending, a truncated answer, any 5xx), the module looks for the object
+    for up to O(pbx_timeout) seconds; if it does not appear, the task fails without creating it again, and a
+    rerun converges.
+  - Any text the PBX sends is cleared of the task's secrets before it is shown. Redirects are not followed.
+  - HTTP proxies and CA bundles from E(HTTPS_PROXY), E(NO_PROXY) and E(REQUESTS_CA_BUNDLE) are honoured;
+    C(~/.netrc) is not read.
 requirements:
   - requests >= 2.25 on the host that runs the module (usually C(localhost))
 """

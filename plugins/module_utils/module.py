@@ -116,16 +116,16 @@ class PortsipModule(AnsibleModule):
 def _values_named(value, name):
     """Every value of the key ``name`` in nested options (a module's own and its suboptions')."""
     if isinstance(value, dict):
+        found = []
         for key, item in value.items():
             if key == name and item is not None:
-                yield item
+                found.append(item)
             else:
-                for found in _values_named(item, name):
-                    yield found
-    elif isinstance(value, list):
-        for item in value:
-            for found in _values_named(item, name):
-                yield found
+                found += _values_named(item, name)
+        return found
+    if isinstance(value, list):
+        return [found for item in value for found in _values_named(item, name)]
+    return []
 
 
 def _is_loopback(host):
