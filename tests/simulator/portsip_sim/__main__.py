@@ -33,6 +33,7 @@ API served (under /api):
   GET  /ivrs/ID
   GET  /ivrs/ID/action_urls     POST creates (201 {id})
   GET  /ivrs/ID/action_urls/URL_ID   POST updates (200), POST .../destroy deletes (204)
+  Ids are percent-decoded path segments; every third id made holds a / or a + (quote them).
   Every call but the logins needs "Authorization: Bearer TOKEN".
 
 Control API (no authentication, JSON, not logged):

@@ -11,6 +11,7 @@ import dataclasses
 import re
 import secrets
 import typing
+import urllib.parse
 
 from .odata import FilterError, compile_filter
 from .state import ValidationError, present_action_url
@@ -86,7 +87,9 @@ class Api:
             name = methods[request.method]
             if name not in PUBLIC and not self.tokens.valid(request.bearer):
                 raise unauthorized('missing, unknown or expired access token', status=401)
-            status, payload = getattr(self, name)(request, **match.groupdict())
+            # Ids are matched as sent, one path segment each, then decoded: a quoted / stays inside its id.
+            ids = {key: urllib.parse.unquote(value) for key, value in match.groupdict().items()}
+            status, payload = getattr(self, name)(request, **ids)
             return status, payload, ()
         except ValidationError as error:
             return invalid(error.problems).answer()

@@ -32,10 +32,10 @@ def test_status_fault_code_defaults_and_overrides(api, control):
 
 def test_rules_match_method_and_whole_path(api, control, ivr_id):
     control.fault(status=500, method='POST', path=CREATE_PATH)
-    assert api.get('/ivrs/%s/action_urls' % ivr_id).status_code == 200
+    assert api.get('/ivrs/%s/action_urls', ivr_id).status_code == 200
     assert api.get('/ivrs').status_code == 200
-    assert api.post('/ivrs/%s/action_urls/nope/destroy' % ivr_id).status_code == 404  # the regex must match the whole path
-    assert control.faults() and api.post('/ivrs/%s/action_urls' % ivr_id, json={'name': 'x'}).status_code == 500
+    assert api.post('/ivrs/%s/action_urls/nope/destroy', ivr_id).status_code == 404  # the regex must match the whole path
+    assert control.faults() and api.post('/ivrs/%s/action_urls', ivr_id, json={'name': 'x'}).status_code == 500
     assert not control.faults()
     assert len(control.state()['ivrs'][1]['action_urls']) == 1
 
@@ -49,7 +49,7 @@ def test_rules_are_used_in_order(api, control):
 def test_drop_closes_without_answer_or_processing(api, control, ivr_id):
     control.fault(kind='drop', method='POST', path=CREATE_PATH)
     with pytest.raises(requests.ConnectionError):
-        api.post('/ivrs/%s/action_urls' % ivr_id, json={'name': 'dropped'})
+        api.post('/ivrs/%s/action_urls', ivr_id, json={'name': 'dropped'})
     assert len(control.state()['ivrs'][1]['action_urls']) == 1
     entry = control.log()[-1]
     assert (entry['fault'], entry['status'], entry['body']) == ('drop', None, {'name': 'dropped'})
@@ -66,7 +66,7 @@ def test_delay_then_normal_answer(api, control):
 def test_commit_drop_creates_exactly_one_object(api, control, ivr_id):
     control.fault(kind='commit_drop', method='POST', path=CREATE_PATH)
     with pytest.raises(requests.ConnectionError):
-        api.post('/ivrs/%s/action_urls' % ivr_id, json={'name': 'committed'})
+        api.post('/ivrs/%s/action_urls', ivr_id, json={'name': 'committed'})
     names = [url['name'] for url in control.state()['ivrs'][1]['action_urls']]
     assert names == ['crm', 'committed']
     assert (control.log()[-1]['status'], control.log()[-1]['fault']) == (201, 'commit_drop')
