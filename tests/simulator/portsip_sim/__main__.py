@@ -117,6 +117,9 @@ def parse_args(argv):
     switches.add_argument('--skip-base', type=int, choices=(0, 1), default=0,
                           help='1 makes skip 1-based: skip=1 (or 0) starts at the first item (default: %(default)s)')
     switches.add_argument('--ignore-filter', action='store_true', help='ignore the filter parameter of lists, as a server without filtering')
+    switches.add_argument('--blank-defaults', action='store_true',
+                          help='show null for each action URL field that holds its server default (enabled false, '
+                               'connection_timeout and request_timeout 2, auth DISABLE), as some PBX builds do')
     return parser, parser.parse_args(argv)
 
 

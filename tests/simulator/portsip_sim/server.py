@@ -31,7 +31,8 @@ class Simulator:
     """A PortSIP PBX REST API stand-in listening on the loopback interface.
 
     Keyword arguments are those of Config (host, port, username, password, domain, access_token, tls, tls_dir and the
-    switches secrets, update, unknown_id_status, oauth_endpoint, max_page_size, skip_base, ignore_filter, token_ttl),
+    switches secrets, update, unknown_id_status, oauth_endpoint, max_page_size, skip_base, ignore_filter, token_ttl,
+    blank_defaults),
     plus seed (a seed document, or the path of a JSON file holding one), ivrs (generate that many IVRs),
     demo (add the IVR "Main Menu", extension 8000) and verbose (log each request to stderr).
     """

@@ -219,9 +219,14 @@ def _fresh_action_url(url_id, body):
     return stored
 
 
-def present_action_url(stored, secrets_mode):
-    """An action URL as GET answers it, with secrets shown as the `secrets` switch says."""
+def present_action_url(stored, secrets_mode, blank_defaults=False):
+    """An action URL as GET answers it, with secrets shown as the `secrets` switch says, and with blank_defaults
+    null for each field that holds its server default."""
     shown = dict(stored)
+    if blank_defaults:
+        # Validation keeps each field to its one type, so == never mistakes e.g. 0 for False.
+        shown.update((field, None) for field, (_check, default) in ACTION_URL_FIELDS.items()
+                     if default is not None and shown[field] == default)
     for field in SECRET_FIELDS:
         if secrets_mode == 'omitted':
             del shown[field]

@@ -133,6 +133,22 @@ def test_every_problem_is_reported(api, ivr_id):
     (b'name=x', {'Content-Type': 'application/x-www-form-urlencoded'}),
 ])
 def test_body_must_be_a_json_object(api, ivr_id, data, headers):
-    answer = api.post('/ivrs/%s/action_urls' % ivr_id, data=data, headers=headers)
+    answer = api.post('/ivrs/%s/action_urls', ivr_id, data=data, headers=headers)
     assert answer.status_code == 400
     assert answer.json()['errors'][0]['code'] == 'VALIDATE_FAILED'
+
+
+def test_blank_defaults_shows_null_for_server_defaults(api, control, ivr_id):
+    control.configure(blank_defaults=True, secrets='clear')
+    url_id = create(api, ivr_id, {'name': 'quiet', 'enabled': False, 'request_timeout': 5, 'connection_timeout': 0, 'password': 'hookpass1'})
+    shown = api.get('/ivrs/%s/action_urls/%s', ivr_id, url_id).json()
+    assert (shown['enabled'], shown['connection_timeout'], shown['request_timeout'], shown['auth']) == (None, 0, 5, None)
+    assert shown['password'] == 'hookpass1' and shown['name'] == 'quiet'
+    assert api.get('/ivrs/%s/action_urls', ivr_id).json()['items'][-1] == shown
+    api.post('/ivrs/%s/action_urls/%s', ivr_id, url_id, json={'enabled': True, 'auth': 'BASIC', 'request_timeout': 2})
+    shown = api.get('/ivrs/%s/action_urls/%s', ivr_id, url_id).json()
+    assert (shown['enabled'], shown['auth'], shown['request_timeout']) == (True, 'BASIC', None)
+    # Only the answers change: the PBX still stores the defaults.
+    assert control.state()['ivrs'][1]['action_urls'][-1]['request_timeout'] == 2
+    assert control.configure(blank_defaults=False)['blank_defaults'] is False
+    assert api.get('/ivrs/%s/action_urls/%s', ivr_id, url_id).json()['request_timeout'] == 2
