@@ -51,12 +51,21 @@ Control API (no authentication, JSON, not logged):
 Fault rule (POST /_sim/faults), the next COUNT requests matching METHOD and PATH fail:
   {"kind": "status", "status": 429, "retry_after": 2, "method": "POST",
    "path": "/api/ivrs/[^/]+/action_urls", "count": 1}
-  kind: status (answer STATUS with a PortSIP error body; optional code, message, retry_after),
+  kind: status (answer STATUS with a PortSIP error body; optional code, message),
         drop (close the connection before processing, no answer), delay (wait "delay" seconds, then
         answer normally), commit_drop (process the request, so a create happens, then close the
-        connection without answering)
-  method: default any; path: a regular expression matched against the whole path (query string
-  excluded), default any; count: default 1; status: default 500. The first matching rule is used,
+        connection without answering),
+        answer (answer STATUS (default 200) with "body", any JSON value, or "raw" text, with
+        "content_type"; neither: an empty body; the request is not processed unless "apply": true),
+        redirect (answer STATUS 301/302/303/307/308 (default 302) with a Location header,
+        "location", default the request's own path; not processed),
+        truncate (process the request, send its headers and half its body under the whole body's
+        Content-Length, then close the connection)
+  retry_after: an integer or any string, sent as the Retry-After header of the answers a rule makes.
+  A 1xx, 204 or 304 answer never carries a body.
+  method: default any; path: a regular expression matched against the whole path as sent
+  (percent-encoded, query string excluded), default any; after: let that many matching requests
+  pass first, default 0; count: default 1; status: default 500. The first matching rule is used,
   in the order the rules were added.
 
 Seed file (--seed):

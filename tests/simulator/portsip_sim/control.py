@@ -56,7 +56,9 @@ class Control:
     def fault(self, kind='status', method=None, path='.*', count=1, **details):
         """Make the next `count` requests matching method and path (a regex over the whole path) fail.
 
-        kind: status (details: status, retry_after, code, message), drop, delay (details: delay seconds) or commit_drop.
+        kind: status (details: status, retry_after, code, message), drop, delay (details: delay seconds), commit_drop,
+        answer (details: status, body or raw, content_type, apply), redirect (details: status, location) or truncate. Every kind: after (let that many
+        matching requests pass first). See portsip_sim.faults.Rule.
         """
         return self.call('POST', '/_sim/faults', dict(details, kind=kind, method=method, path=path, count=count))
 

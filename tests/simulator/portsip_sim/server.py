@@ -15,6 +15,7 @@ import ssl
 import sys
 import threading
 import time
+import typing
 import urllib.parse
 
 from . import tls
@@ -153,6 +154,41 @@ class Simulator:
             return self.state.dump()
 
 
+@dataclasses.dataclass
+class Body:
+    """An answer's body as sent: bytes and their Content-Type (None: no Content-Type header)."""
+    data: bytes
+    content_type: typing.Optional[str] = None
+
+
+def _encode(payload):
+    if isinstance(payload, Body):
+        return payload
+    return Body(b'') if payload is None else Body(json.dumps(payload).encode('utf-8'), 'application/json')
+
+
+def _has_body(status):
+    # RFC 9110: these answers end at their headers, whatever Content-Length says; bytes sent after one would be read
+    # as the start of the next answer on a kept-alive connection.
+    return status >= 200 and status not in (204, 304)
+
+
+def _rule_answer(rule, target):
+    """The answer a status, answer or redirect rule sends."""
+    headers = [] if rule.retry_after is None else [('Retry-After', str(rule.retry_after))]
+    if rule.kind == 'redirect':
+        return rule.status, None, headers + [('Location', target if rule.location is None else rule.location)]
+    if rule.kind != 'answer':
+        return ApiError(rule.status, [error_entry(rule.code, rule.message)], headers).answer()
+    if rule.raw is not None:
+        body = Body(rule.raw.encode('utf-8'), rule.content_type or 'text/plain; charset=utf-8')
+    elif rule.body is not None:
+        body = Body(json.dumps(rule.body).encode('utf-8'), rule.content_type or 'application/json')
+    else:
+        body = Body(b'', rule.content_type)
+    return rule.status, body, headers
+
+
 class _Server(http.server.ThreadingHTTPServer):
     daemon_threads = True
 
@@ -212,15 +248,17 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             return
         if fault == 'delay':
             time.sleep(rule.delay)
-        if fault == 'status':
-            retry_after = () if rule.retry_after is None else [('Retry-After', str(rule.retry_after))]
-            answer = ApiError(rule.status, [error_entry(rule.code, rule.message)], retry_after).answer()
+        if fault in ('status', 'redirect') or (fault == 'answer' and not rule.apply):
+            answer = _rule_answer(rule, self.path)
         answer = answer or sim.api_request(request)
-        sim.log.add(method, url.path, request.query, request.body, answer[0], fault)
+        if fault == 'answer':
+            answer = _rule_answer(rule, self.path)
         if fault == 'commit_drop':
+            sim.log.add(method, url.path, request.query, request.body, answer[0], fault)
             self.close_connection = True
             return
-        self._send(*answer)
+        sim.log.add(method, url.path, request.query, request.body, answer[0], fault)
+        self._send(*answer, cut=fault == 'truncate')
 
     def _request(self, method, url, raw):
         """The parsed request, and the answer already due when its body cannot be read."""
@@ -238,14 +276,19 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             return request, invalid([('body', 'is not valid %s' % ('form data' if request.form else 'JSON'))]).answer()
         return request, None
 
-    def _send(self, status, payload, headers):
-        data = b'' if payload is None else json.dumps(payload).encode('utf-8')
+    def _send(self, status, payload, headers, cut=False):
+        """Send an answer. cut: send only the first half of the body, under the whole body's Content-Length (at least
+        1), then close the connection."""
+        body = _encode(payload)
         self.send_response(status)
         for name, value in headers:
             self.send_header(name, value)
-        if status != 204:
-            if payload is not None:
-                self.send_header('Content-Type', 'application/json')
-            self.send_header('Content-Length', str(len(data)))
+        if _has_body(status):
+            if body.content_type:
+                self.send_header('Content-Type', body.content_type)
+            self.send_header('Content-Length', str(max(len(body.data), 1) if cut else len(body.data)))
         self.end_headers()
-        self.wfile.write(data)
+        if _has_body(status):
+            self.wfile.write(body.data[:len(body.data) // 2] if cut else body.data)
+        if cut:
+            self.close_connection = True
