@@ -47,6 +47,8 @@ Control API (no authentication, JSON, not logged):
                                 to that existing IVR; answers the ids created
   POST /_sim/reset              back to the start-up data and switches, empty log and fault rules
   POST /_sim/expire_tokens      every issued access token answers 401 from now on
+  POST /_sim/commits/wait       wait until every slow_commit request is applied and answered, at most
+                                {"timeout": SECONDS} (default 10, at most 60); answers {"pending": N}
 
 Fault rule (POST /_sim/faults), the next COUNT requests matching METHOD and PATH fail:
   {"kind": "status", "status": 429, "retry_after": 2, "method": "POST",
@@ -55,6 +57,9 @@ Fault rule (POST /_sim/faults), the next COUNT requests matching METHOD and PATH
         drop (close the connection before processing, no answer), delay (wait "delay" seconds, then
         answer normally), commit_drop (process the request, so a create happens, then close the
         connection without answering),
+        slow_commit (apply the request "commit_after" seconds after it arrived, in the background;
+        answer "delay" seconds after it arrived: its own answer if delay >= commit_after, else
+        STATUS (default 504) with a PortSIP error body),
         answer (answer STATUS (default 200) with "body", any JSON value, or "raw" text, with
         "content_type"; neither: an empty body; the request is not processed unless "apply": true),
         redirect (answer STATUS 301/302/303/307/308 (default 302) with a Location header,

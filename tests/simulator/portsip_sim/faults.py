@@ -12,8 +12,8 @@ import re
 import threading
 import typing
 
-KINDS = ('status', 'drop', 'delay', 'commit_drop', 'answer', 'redirect', 'truncate')
-DEFAULT_STATUS = {'answer': 200, 'redirect': 302}
+KINDS = ('status', 'drop', 'delay', 'commit_drop', 'slow_commit', 'answer', 'redirect', 'truncate')
+DEFAULT_STATUS = {'slow_commit': 504, 'answer': 200, 'redirect': 302}
 REDIRECT_STATUSES = (301, 302, 303, 307, 308)
 DEFAULT_CODES = {400: 'VALIDATE_FAILED', 401: 'UNAUTHORIZED'}
 
@@ -26,6 +26,8 @@ class Rule:
     drop (close the connection before processing, no answer),
     delay (wait `delay` seconds, then process),
     commit_drop (process the request, so a create really happens, then close the connection without answering),
+    slow_commit (apply the request `commit_after` seconds after it arrived, in the background; answer `delay` seconds
+    after it arrived: its own answer when delay >= commit_after, else `status` (default 504) with a PortSIP error body),
     answer (answer `status` (default 200) with `body`, any JSON value, or `raw` text; `content_type` defaults to
     application/json or text/plain; neither body nor raw: an empty body; the request is not processed unless `apply`
     is true, and then its own answer is replaced),
@@ -33,7 +35,7 @@ class Rule:
     the request's own path and query; not processed),
     truncate (process the request, then send its answer's headers and only half its body, with a Content-Length of
     the whole (at least 1), and close the connection).
-    Answers the rule makes (status, answer, redirect) carry `retry_after` (an integer, or any
+    Answers the rule makes (status, answer, redirect, slow_commit's error) carry `retry_after` (an integer, or any
     string, sent as given) in a Retry-After header when it is set. A 1xx, 204 or 304 answer never has a body.
     method: an HTTP method, or null for any. path: a regular expression that must match the whole request
     path as sent (percent-encoded, query string excluded); a plain path such as /api/ivrs matches just itself.
@@ -48,6 +50,7 @@ class Rule:
     status: typing.Optional[int] = None
     retry_after: typing.Union[int, str, None] = None
     delay: float = 0.0
+    commit_after: float = 0.0
     code: typing.Optional[str] = None
     message: str = 'fault injected by the simulator'
     body: typing.Any = None
@@ -70,8 +73,10 @@ class Rule:
         if not isinstance(self.retry_after, str) and self.retry_after is not None and (
                 isinstance(self.retry_after, bool) or not isinstance(self.retry_after, int) or self.retry_after < 0):
             raise ValueError('retry_after must be an integer >= 0 or a string')
-        if isinstance(self.delay, bool) or not isinstance(self.delay, (int, float)) or self.delay < 0:
-            raise ValueError('delay must be a number of seconds >= 0')
+        for name in ('delay', 'commit_after'):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0:
+                raise ValueError('%s must be a number of seconds >= 0' % name)
         for name in ('raw', 'content_type', 'location'):
             if getattr(self, name) is not None and not isinstance(getattr(self, name), str):
                 raise ValueError('%s must be a string' % name)

@@ -10,6 +10,7 @@ import dataclasses
 import http.server
 import json
 import os
+import select
 import socket
 import ssl
 import sys
@@ -21,6 +22,7 @@ import urllib.parse
 from . import tls
 from .api import Api, ApiError, Request, error_entry, invalid
 from .auth import Tokens
+from .commits import Commits
 from .config import Config
 from .control import Control
 from .faults import Faults
@@ -46,6 +48,10 @@ class Simulator:
         self.tokens = Tokens(self.config)
         self.log = RequestLog()
         self.faults = Faults()
+        self.commits = Commits(self.lock)
+        # Set, and replaced, by each reset: a request still delayed when it happens is abandoned unanswered and
+        # unlogged, so that it cannot land in the next test's state or log.
+        self.next_reset = threading.Event()
         self.api = Api(self.config, self.state, self.tokens)
         if demo:
             self.state.add_ivr('Main Menu', '8000')
@@ -82,6 +88,8 @@ class Simulator:
         return self
 
     def stop(self):
+        with self.lock:
+            self._abandon_pending()
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
@@ -107,12 +115,24 @@ class Simulator:
             return self.state.load(seed, self.config.domain)
 
     def reset(self):
-        """Back to the state and switches the simulator started with; the log and the fault rules are emptied."""
+        """Back to the state and switches the simulator started with; the log and the fault rules are emptied, and
+        requests still delayed or waiting for a slow commit are abandoned."""
         with self.lock:
+            self._abandon_pending()
             self.state.restore(self._initial[0])
             self.config.set_switches(self._initial[1])
             self.log.clear()
             self.faults.clear()
+
+    def _abandon_pending(self):
+        self.commits.cancel()
+        self.next_reset.set()
+        self.next_reset = threading.Event()
+
+    def wait_commits(self, timeout=10):
+        """Wait until every slow_commit request has been applied and answered (and logged), at most `timeout`
+        seconds; returns the number still pending (0 when all are done)."""
+        return self.commits.wait(timeout)
 
     def expire_tokens(self):
         with self.lock:
@@ -138,6 +158,7 @@ class Simulator:
             ('POST', '/_sim/reset'): (204, lambda body: self.reset()),
             ('POST', '/_sim/seed'): (201, self.seed),
             ('POST', '/_sim/expire_tokens'): (204, lambda body: self.expire_tokens()),
+            ('POST', '/_sim/commits/wait'): (200, lambda body: {'pending': self.wait_commits(_seconds(body, 'timeout', 10, 60))}),
         }
         if (method, path) not in actions:
             return 404, {'errors': [error_entry('NOT_FOUND', 'no such control endpoint: %s %s' % (method, path))]}, ()
@@ -152,6 +173,15 @@ class Simulator:
         """All users (without passwords) and IVRs with their action URLs, secrets in clear."""
         with self.lock:
             return self.state.dump()
+
+
+def _seconds(body, name, default, maximum):
+    if not isinstance(body, dict):
+        raise ValueError('the body must be a JSON object')
+    value = body.get(name, default)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= maximum:
+        raise ValueError('%s must be a number of seconds in 0..%d' % (name, maximum))
+    return value
 
 
 @dataclasses.dataclass
@@ -174,7 +204,7 @@ def _has_body(status):
 
 
 def _rule_answer(rule, target):
-    """The answer a status, answer or redirect rule sends."""
+    """The answer a status, answer or redirect rule, or a slow_commit rule's commit not yet done, sends."""
     headers = [] if rule.retry_after is None else [('Retry-After', str(rule.retry_after))]
     if rule.kind == 'redirect':
         return rule.status, None, headers + [('Location', target if rule.location is None else rule.location)]
@@ -234,6 +264,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
     def _serve(self, method):
         sim = self.server.sim
+        arrived, next_reset = time.monotonic(), sim.next_reset
         url = urllib.parse.urlsplit(self.path)
         raw = self.rfile.read(int(self.headers.get('Content-Length') or 0))
         if url.path.startswith('/_sim/'):
@@ -246,8 +277,18 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             sim.log.add(method, url.path, request.query, request.body, None, fault)
             self.close_connection = True
             return
-        if fault == 'delay':
-            time.sleep(rule.delay)
+        if fault == 'delay' and next_reset.wait(rule.delay):
+            self.close_connection = True
+            return
+        commit = None
+        if fault == 'slow_commit' and answer is None:
+            commit = sim.commits.schedule(arrived + rule.commit_after, lambda: sim.api.handle(request))
+            if rule.delay >= rule.commit_after:
+                commit.done.wait()
+            if next_reset.wait(max(0.0, arrived + rule.delay - time.monotonic())):
+                self.close_connection = True
+                return
+            answer = commit.answer if rule.delay >= rule.commit_after else _rule_answer(rule, self.path)
         if fault in ('status', 'redirect') or (fault == 'answer' and not rule.apply):
             answer = _rule_answer(rule, self.path)
         answer = answer or sim.api_request(request)
@@ -257,8 +298,20 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             sim.log.add(method, url.path, request.query, request.body, answer[0], fault)
             self.close_connection = True
             return
-        sim.log.add(method, url.path, request.query, request.body, answer[0], fault)
+        sim.log.add(method, url.path, request.query, request.body, None if self._client_left() else answer[0], fault)
+        if commit is not None:
+            sim.commits.answered(commit)  # after the log entry, so that whoever waits for the commits can read it
         self._send(*answer, cut=fault == 'truncate')
+
+    def _client_left(self):
+        """Whether the client has closed its end (e.g. it gave up waiting), so that an answer would reach no one."""
+        try:
+            if not select.select([self.connection], [], [], 0)[0]:
+                return False
+            # The plain socket's recv, also under TLS (whose socket refuses MSG_PEEK): only the end of the stream counts.
+            return not socket.socket.recv(self.connection, 1, socket.MSG_PEEK)
+        except OSError:
+            return True
 
     def _request(self, method, url, raw):
         """The parsed request, and the answer already due when its body cannot be read."""

@@ -86,5 +86,6 @@ def test_cli_help():
     process = run_cli('--help')
     stdout, _stderr = process.communicate(timeout=10)
     assert process.returncode == 0
-    for text in ('PORTSIP_SIM_URL=', '--tls-dir', 'ca.pem', '/_sim/faults', 'commit_drop', '--skip-base', '--blank-defaults'):
+    for text in ('PORTSIP_SIM_URL=', '--tls-dir', 'ca.pem', '/_sim/faults', 'commit_drop', 'slow_commit', '/_sim/commits/wait',
+                 '--skip-base', '--blank-defaults'):
         assert text in stdout
