@@ -282,6 +282,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             return
         commit = None
         if fault == 'slow_commit' and answer is None:
+            # Applied from a timer thread at commit_after; due at delay: its own answer if applied by then.
             commit = sim.commits.schedule(arrived + rule.commit_after, lambda: sim.api.handle(request))
             if rule.delay >= rule.commit_after:
                 commit.done.wait()
@@ -289,10 +290,10 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                 self.close_connection = True
                 return
             answer = commit.answer if rule.delay >= rule.commit_after else _rule_answer(rule, self.path)
-        if fault in ('status', 'redirect') or (fault == 'answer' and not rule.apply):
-            answer = _rule_answer(rule, self.path)
-        answer = answer or sim.api_request(request)
-        if fault == 'answer':
+        replaced = fault in ('status', 'redirect', 'answer')
+        if not replaced or (fault == 'answer' and rule.apply):
+            answer = answer or sim.api_request(request)
+        if replaced:
             answer = _rule_answer(rule, self.path)
         if fault == 'commit_drop':
             sim.log.add(method, url.path, request.query, request.body, answer[0], fault)
