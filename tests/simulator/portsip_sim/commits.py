@@ -23,6 +23,9 @@ class Commit:
 
 
 class Commits:
+    """The slow_commit requests not done yet. Thread-safe: every method takes the simulator's lock but cancel(),
+    whose caller (a reset) already holds it."""
+
     def __init__(self, lock):
         self._changed = threading.Condition(lock)  # the simulator's lock, which guards the state the commits change
         self._pending = []
