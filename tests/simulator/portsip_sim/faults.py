@@ -8,6 +8,7 @@ __metaclass__ = type
 
 import dataclasses
 import json
+import math
 import re
 import threading
 import typing
@@ -75,7 +76,7 @@ class Rule:
             raise ValueError('retry_after must be an integer >= 0 or a string')
         for name in ('delay', 'commit_after'):
             value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0:
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
                 raise ValueError('%s must be a number of seconds >= 0' % name)
         for name in ('raw', 'content_type', 'location'):
             if getattr(self, name) is not None and not isinstance(getattr(self, name), str):

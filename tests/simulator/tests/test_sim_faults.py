@@ -83,7 +83,8 @@ def test_faults_set_in_process(sim, api):
 @pytest.mark.parametrize('rule', [
     {'kind': 'explode'}, {'count': 0}, {'path': '('}, {'kind': 'delay', 'delay': -1}, {'colour': 'red'}, {'after': -1},
     {'after': True}, {'retry_after': -1}, {'retry_after': True}, {'retry_after': 'soon\r\nX-Injected: 1'},
-    {'kind': 'slow_commit', 'commit_after': 'later'}, {'kind': 'answer', 'body': {}, 'raw': ''}, {'kind': 'answer', 'raw': 7},
+    {'kind': 'slow_commit', 'commit_after': 'later'}, {'kind': 'slow_commit', 'delay': float('inf')},
+    {'kind': 'answer', 'body': {}, 'raw': ''}, {'kind': 'answer', 'raw': 7},
     {'kind': 'answer', 'apply': 'yes'}, {'kind': 'answer', 'content_type': 'text/plain\nX: 1'}, {'kind': 'redirect', 'status': 200},
     {'kind': 'redirect', 'location': 5},
 ])
