@@ -38,14 +38,16 @@ API served (under /api):
 
 Control API (no authentication, JSON, not logged):
   GET /_sim/log                 {"entries": [...]}: every API request with seq, method, path, query,
-                                body (secrets shown as <redacted>), status, fault, write
+                                body (secrets shown as <redacted>), status (null when none was sent),
+                                fault, write
   POST /_sim/log/clear          (or DELETE /_sim/log) empty the log
   GET|POST /_sim/config         read, or partially update, the switches, e.g. {"secrets": "omitted"}
   GET|POST /_sim/faults         list, or add, a fault rule; POST /_sim/faults/clear (or DELETE) drops all
   GET /_sim/state               all IVRs with their action URLs, secrets in clear
   POST /_sim/seed               add data, as in a seed file; an IVR entry with an "id" adds action_urls
                                 to that existing IVR; answers the ids created
-  POST /_sim/reset              back to the start-up data and switches, empty log and fault rules
+  POST /_sim/reset              back to the start-up data and switches, empty log and fault rules;
+                                requests still held by a delay or slow_commit rule end unanswered
   POST /_sim/expire_tokens      every issued access token answers 401 from now on
   POST /_sim/commits/wait       wait until every slow_commit request is applied and answered, at most
                                 {"timeout": SECONDS} (default 10, at most 60); answers {"pending": N}
