@@ -38,8 +38,8 @@ API served (under /api):
 
 Control API (no authentication, JSON, not logged):
   GET /_sim/log                 {"entries": [...]}: every API request with seq, method, path, query,
-                                body (secrets shown as <redacted>), status (null when none was sent),
-                                fault, write
+                                body (secrets shown as <redacted>), status (null for a drop, or when
+                                the client had hung up), fault, write
   POST /_sim/log/clear          (or DELETE /_sim/log) empty the log
   GET|POST /_sim/config         read, or partially update, the switches, e.g. {"secrets": "omitted"}
   GET|POST /_sim/faults         list, or add, a fault rule; POST /_sim/faults/clear (or DELETE) drops all
