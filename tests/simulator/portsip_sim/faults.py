@@ -25,10 +25,11 @@ class Rule:
 
     kind: status (answer `status` with a PortSIP error body),
     drop (close the connection before processing, no answer),
-    delay (wait `delay` seconds, then process),
+    delay (wait `delay` seconds, then process; a reset meanwhile ends it unanswered and unlogged),
     commit_drop (process the request, so a create really happens, then close the connection without answering),
     slow_commit (apply the request `commit_after` seconds after it arrived, in the background; answer `delay` seconds
-    after it arrived: its own answer when delay >= commit_after, else `status` (default 504) with a PortSIP error body),
+    after it arrived: its own answer when delay >= commit_after, else `status` (default 504) with a PortSIP error body;
+    logged once, when the answer is due; Simulator.wait_commits waits for it; a reset cancels it),
     answer (answer `status` (default 200) with `body`, any JSON value, or `raw` text; `content_type` defaults to
     application/json or text/plain; neither body nor raw: an empty body; the request is not processed unless `apply`
     is true, and then its own answer is replaced),
