@@ -33,29 +33,46 @@ API served (under /api):
   GET  /ivrs/ID
   GET  /ivrs/ID/action_urls     POST creates (201 {id})
   GET  /ivrs/ID/action_urls/URL_ID   POST updates (200), POST .../destroy deletes (204)
+  Ids are percent-decoded path segments; every third id made holds a / or a + (quote them).
   Every call but the logins needs "Authorization: Bearer TOKEN".
 
 Control API (no authentication, JSON, not logged):
   GET /_sim/log                 {"entries": [...]}: every API request with seq, method, path, query,
-                                body (secrets shown as <redacted>), status, fault, write
+                                body (secrets shown as <redacted>), status (null for a drop, or when
+                                the client had hung up), fault, write
   POST /_sim/log/clear          (or DELETE /_sim/log) empty the log
   GET|POST /_sim/config         read, or partially update, the switches, e.g. {"secrets": "omitted"}
   GET|POST /_sim/faults         list, or add, a fault rule; POST /_sim/faults/clear (or DELETE) drops all
   GET /_sim/state               all IVRs with their action URLs, secrets in clear
   POST /_sim/seed               add data, as in a seed file; an IVR entry with an "id" adds action_urls
                                 to that existing IVR; answers the ids created
-  POST /_sim/reset              back to the start-up data and switches, empty log and fault rules
+  POST /_sim/reset              back to the start-up data and switches, empty log and fault rules;
+                                requests still held by a delay or slow_commit rule end unanswered
   POST /_sim/expire_tokens      every issued access token answers 401 from now on
+  POST /_sim/commits/wait       wait until every slow_commit request is applied and answered, at most
+                                {"timeout": SECONDS} (default 10, at most 60); answers {"pending": N}
 
 Fault rule (POST /_sim/faults), the next COUNT requests matching METHOD and PATH fail:
   {"kind": "status", "status": 429, "retry_after": 2, "method": "POST",
    "path": "/api/ivrs/[^/]+/action_urls", "count": 1}
-  kind: status (answer STATUS with a PortSIP error body; optional code, message, retry_after),
+  kind: status (answer STATUS with a PortSIP error body; optional code, message),
         drop (close the connection before processing, no answer), delay (wait "delay" seconds, then
         answer normally), commit_drop (process the request, so a create happens, then close the
-        connection without answering)
-  method: default any; path: a regular expression matched against the whole path (query string
-  excluded), default any; count: default 1; status: default 500. The first matching rule is used,
+        connection without answering),
+        slow_commit (apply the request "commit_after" seconds after it arrived, in the background;
+        answer "delay" seconds after it arrived: its own answer if delay >= commit_after, else
+        STATUS (default 504) with a PortSIP error body),
+        answer (answer STATUS (default 200) with "body", any JSON value, or "raw" text, with
+        "content_type"; neither: an empty body; the request is not processed unless "apply": true),
+        redirect (answer STATUS 301/302/303/307/308 (default 302) with a Location header,
+        "location", default the request's own path; not processed),
+        truncate (process the request, send its headers and half its body under the whole body's
+        Content-Length, then close the connection)
+  retry_after: an integer or any string, sent as the Retry-After header of the answers a rule makes.
+  A 1xx, 204 or 304 answer never carries a body.
+  method: default any; path: a regular expression matched against the whole path as sent
+  (percent-encoded, query string excluded), default any; after: let that many matching requests
+  pass first, default 0; count: default 1; status: default 500. The first matching rule is used,
   in the order the rules were added.
 
 Seed file (--seed):
@@ -116,6 +133,9 @@ def parse_args(argv):
     switches.add_argument('--skip-base', type=int, choices=(0, 1), default=0,
                           help='1 makes skip 1-based: skip=1 (or 0) starts at the first item (default: %(default)s)')
     switches.add_argument('--ignore-filter', action='store_true', help='ignore the filter parameter of lists, as a server without filtering')
+    switches.add_argument('--blank-defaults', action='store_true',
+                          help='show null for each action URL field that holds its server default (enabled false, '
+                               'connection_timeout and request_timeout 2, auth DISABLE), as some PBX builds do')
     return parser, parser.parse_args(argv)
 
 

@@ -11,6 +11,7 @@ import dataclasses
 import re
 import secrets
 import typing
+import urllib.parse
 
 from .odata import FilterError, compile_filter
 from .state import ValidationError, present_action_url
@@ -86,7 +87,9 @@ class Api:
             name = methods[request.method]
             if name not in PUBLIC and not self.tokens.valid(request.bearer):
                 raise unauthorized('missing, unknown or expired access token', status=401)
-            status, payload = getattr(self, name)(request, **match.groupdict())
+            # Ids are matched as sent, one path segment each, then decoded: a quoted / stays inside its id.
+            ids = {key: urllib.parse.unquote(value) for key, value in match.groupdict().items()}
+            status, payload = getattr(self, name)(request, **ids)
             return status, payload, ()
         except ValidationError as error:
             return invalid(error.problems).answer()
@@ -139,14 +142,14 @@ class Api:
 
     def list_action_urls(self, _request, ivr_id):
         self._ivr(ivr_id)
-        return 200, {'items': [present_action_url(stored, self.config.secrets) for stored in self.state.action_urls[ivr_id].values()]}
+        return 200, {'items': [self._present(stored) for stored in self.state.action_urls[ivr_id].values()]}
 
     def create_action_url(self, request, ivr_id):
         self._ivr(ivr_id)
         return 201, {'id': self.state.create_action_url(ivr_id, _json_object(request))}
 
     def get_action_url(self, _request, ivr_id, url_id):
-        return 200, present_action_url(self._action_url(ivr_id, url_id), self.config.secrets)
+        return 200, self._present(self._action_url(ivr_id, url_id))
 
     def update_action_url(self, request, ivr_id, url_id):
         self._action_url(ivr_id, url_id)
@@ -157,6 +160,9 @@ class Api:
         self._action_url(ivr_id, url_id)
         del self.state.action_urls[ivr_id][url_id]
         return 204, None
+
+    def _present(self, stored):
+        return present_action_url(stored, self.config.secrets, self.config.blank_defaults)
 
     def _user(self, username, password, domain):
         user = self.state.find_user(username, password, domain)

@@ -43,6 +43,7 @@ SWITCHES = {
     'skip_base': _one_of(0, 1),
     'ignore_filter': _bool,
     'token_ttl': _int(1),
+    'blank_defaults': _bool,
 }
 
 
@@ -64,6 +65,7 @@ class Config:
     skip_base: int = 0
     ignore_filter: bool = False
     token_ttl: int = 1800
+    blank_defaults: bool = False
 
     def __post_init__(self):
         if not is_loopback(self.host):

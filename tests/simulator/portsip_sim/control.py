@@ -24,12 +24,14 @@ class Control:
         self.timeout = timeout
         self.context = ssl.create_default_context(cafile=cafile) if cafile else None
 
-    def call(self, method, path, body=None):
-        """Send one control request and return its decoded JSON answer (None when empty); raise RuntimeError on an error status."""
+    def call(self, method, path, body=None, timeout=None):
+        """Send one control request and return its decoded JSON answer (None when empty); raise RuntimeError on an error status.
+
+        timeout: seconds to wait for the answer, default the client's timeout."""
         data = None if body is None else json.dumps(body).encode('utf-8')
         request = urllib.request.Request(self.base_url + path, data=data, method=method, headers={'Content-Type': 'application/json'})
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout, context=self.context) as answer:
+            with urllib.request.urlopen(request, timeout=self.timeout if timeout is None else timeout, context=self.context) as answer:
                 text = answer.read()
         except urllib.error.HTTPError as error:
             raise RuntimeError('%s %s: %s %s' % (method, path, error.code, error.read().decode('utf-8', 'replace'))) from error
@@ -56,7 +58,10 @@ class Control:
     def fault(self, kind='status', method=None, path='.*', count=1, **details):
         """Make the next `count` requests matching method and path (a regex over the whole path) fail.
 
-        kind: status (details: status, retry_after, code, message), drop, delay (details: delay seconds) or commit_drop.
+        kind: status (details: status, retry_after, code, message), drop, delay (details: delay seconds), commit_drop,
+        slow_commit (details: commit_after, delay, status, retry_after, code, message), answer (details: status, body or
+        raw, content_type, apply), redirect (details: status, location) or truncate. Every kind: after (let that many
+        matching requests pass first). See portsip_sim.faults.Rule.
         """
         return self.call('POST', '/_sim/faults', dict(details, kind=kind, method=method, path=path, count=count))
 
@@ -66,6 +71,13 @@ class Control:
 
     def clear_faults(self):
         self.call('POST', '/_sim/faults/clear')
+
+    def wait_commits(self, timeout=10):
+        """Wait until every slow_commit request has been applied and answered (and logged); raise RuntimeError if some
+        are still pending after `timeout` seconds."""
+        pending = self.call('POST', '/_sim/commits/wait', {'timeout': timeout}, timeout=timeout + self.timeout)['pending']
+        if pending:
+            raise RuntimeError('%d slow commit(s) still pending after %s s' % (pending, timeout))
 
     def state(self):
         """All IVRs with their action URLs, secrets in clear."""

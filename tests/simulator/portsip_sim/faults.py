@@ -7,11 +7,15 @@ __metaclass__ = type
 # Fault injection: "the next COUNT requests matching METHOD and PATH fail like this".
 
 import dataclasses
+import json
+import math
 import re
 import threading
 import typing
 
-KINDS = ('status', 'drop', 'delay', 'commit_drop')
+KINDS = ('status', 'drop', 'delay', 'commit_drop', 'slow_commit', 'answer', 'redirect', 'truncate')
+DEFAULT_STATUS = {'slow_commit': 504, 'answer': 200, 'redirect': 302}
+REDIRECT_STATUSES = (301, 302, 303, 307, 308)
 DEFAULT_CODES = {400: 'VALIDATE_FAILED', 401: 'UNAUTHORIZED'}
 
 
@@ -19,31 +23,77 @@ DEFAULT_CODES = {400: 'VALIDATE_FAILED', 401: 'UNAUTHORIZED'}
 class Rule:
     """One fault rule.
 
-    kind: status (answer `status` with a PortSIP error body, plus Retry-After when `retry_after` is set),
-    drop (close the connection before processing, no answer), delay (wait `delay` seconds, then process),
-    commit_drop (process the request, so a create really happens, then close the connection without answering).
+    kind: status (answer `status` with a PortSIP error body),
+    drop (close the connection before processing, no answer),
+    delay (wait `delay` seconds, then process; a reset meanwhile ends it unanswered and unlogged),
+    commit_drop (process the request, so a create really happens, then close the connection without answering),
+    slow_commit (apply the request `commit_after` seconds after it arrived, in the background; answer `delay` seconds
+    after it arrived: its own answer when delay >= commit_after, else `status` (default 504) with a PortSIP error body;
+    logged once, when the answer is due; Simulator.wait_commits waits for it; a reset cancels it),
+    answer (answer `status` (default 200) with `body`, any JSON value, or `raw` text; `content_type` defaults to
+    application/json or text/plain; neither body nor raw: an empty body; the request is not processed unless `apply`
+    is true, and then its own answer is replaced),
+    redirect (answer `status`, one of 301 302 303 307 308 (default 302), with a Location header: `location`, default
+    the request's own path and query; not processed),
+    truncate (process the request, then send its answer's headers and only half its body, with a Content-Length of
+    the whole (at least 1), and close the connection).
+    Answers the rule makes (status, answer, redirect, slow_commit's error) carry `retry_after` (an integer, or any
+    string, sent as given) in a Retry-After header when it is set. A 1xx, 204 or 304 answer never has a body.
     method: an HTTP method, or null for any. path: a regular expression that must match the whole request
-    path, query string excluded; a plain path such as /api/ivrs matches just itself.
+    path as sent (percent-encoded, query string excluded); a plain path such as /api/ivrs matches just itself.
+    after: let the first `after` matching requests pass this rule (each rule counts every matching request from when
+    it was added, whatever other rules do with it), then apply it to `count` of them.
     """
     kind: str = 'status'
     method: typing.Optional[str] = None
     path: str = '.*'
     count: int = 1
-    status: int = 500
-    retry_after: typing.Optional[int] = None
+    after: int = 0
+    status: typing.Optional[int] = None
+    retry_after: typing.Union[int, str, None] = None
     delay: float = 0.0
+    commit_after: float = 0.0
     code: typing.Optional[str] = None
     message: str = 'fault injected by the simulator'
+    body: typing.Any = None
+    raw: typing.Optional[str] = None
+    content_type: typing.Optional[str] = None
+    apply: bool = False
+    location: typing.Optional[str] = None
 
     def __post_init__(self):
         if self.kind not in KINDS:
             raise ValueError('kind must be one of %s' % ', '.join(KINDS))
-        for name, minimum in (('count', 1), ('status', 100), ('retry_after', 0)):
+        if self.status is None:
+            self.status = DEFAULT_STATUS.get(self.kind, 500)
+        for name, minimum in (('count', 1), ('after', 0), ('status', 100)):
             value = getattr(self, name)
-            if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < minimum):
+            if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
                 raise ValueError('%s must be an integer >= %d' % (name, minimum))
-        if isinstance(self.delay, bool) or not isinstance(self.delay, (int, float)) or self.delay < 0:
-            raise ValueError('delay must be a number of seconds >= 0')
+        if self.kind == 'redirect' and self.status not in REDIRECT_STATUSES:
+            raise ValueError('status of a redirect must be one of %s' % ', '.join(map(str, REDIRECT_STATUSES)))
+        if not isinstance(self.retry_after, str) and self.retry_after is not None and (
+                isinstance(self.retry_after, bool) or not isinstance(self.retry_after, int) or self.retry_after < 0):
+            raise ValueError('retry_after must be an integer >= 0 or a string')
+        for name in ('delay', 'commit_after'):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
+                raise ValueError('%s must be a number of seconds >= 0' % name)
+        for name in ('raw', 'content_type', 'location'):
+            if getattr(self, name) is not None and not isinstance(getattr(self, name), str):
+                raise ValueError('%s must be a string' % name)
+        for name in ('content_type', 'location', 'retry_after'):
+            # A line break in a header value would end the header and corrupt the answer for any client.
+            if isinstance(getattr(self, name), str) and re.search('[\x00-\x1f\x7f]', getattr(self, name)):
+                raise ValueError('%s must not hold control characters' % name)
+        if not isinstance(self.apply, bool):
+            raise ValueError('apply must be true or false')
+        if self.body is not None and self.raw is not None:
+            raise ValueError('body and raw exclude each other')
+        try:
+            json.dumps(self.body, allow_nan=False)
+        except (TypeError, ValueError) as error:
+            raise ValueError('body must be a JSON value: %s' % error) from error
         try:
             re.compile(self.path)
         except re.error as error:
@@ -69,15 +119,22 @@ class Faults:
         return added
 
     def take(self, method, path):
-        """The first pending rule that matches, with one use of it spent; None when no rule matches."""
+        """The first matching rule that has let its `after` requests pass, with one use of it spent; None when no rule
+        applies. Every matching rule still letting requests pass counts this one, whichever rule applies to it."""
+        taken = None
         with self._lock:
             for rule in self._rules:
-                if rule.matches(method, path):
-                    rule.count -= 1
-                    if not rule.count:
-                        self._rules.remove(rule)
-                    return rule
-        return None
+                if not rule.matches(method, path):
+                    continue
+                if rule.after:
+                    rule.after -= 1
+                elif taken is None:
+                    taken = rule
+            if taken is not None:
+                taken.count -= 1
+                if not taken.count:
+                    self._rules.remove(taken)
+        return taken
 
     def pending(self):
         with self._lock:

@@ -26,7 +26,8 @@ def redact(value):
 
 class RequestLog:
     """Entries: seq, method, path, query (dict), body (parsed, redacted; null when absent or unreadable),
-    status (as decided by the simulator: for commit_drop it was never sent; null for drop), fault (kind or null),
+    status (as decided by the simulator: for commit_drop it was never sent; null for drop, and when the client had
+    hung up before the answer went out), fault (kind or null),
     write (true for a POST other than a login). Thread-safe."""
 
     def __init__(self):

@@ -10,16 +10,19 @@ import dataclasses
 import http.server
 import json
 import os
+import select
 import socket
 import ssl
 import sys
 import threading
 import time
+import typing
 import urllib.parse
 
 from . import tls
 from .api import Api, ApiError, Request, error_entry, invalid
 from .auth import Tokens
+from .commits import Commits
 from .config import Config
 from .control import Control
 from .faults import Faults
@@ -31,7 +34,8 @@ class Simulator:
     """A PortSIP PBX REST API stand-in listening on the loopback interface.
 
     Keyword arguments are those of Config (host, port, username, password, domain, access_token, tls, tls_dir and the
-    switches secrets, update, unknown_id_status, oauth_endpoint, max_page_size, skip_base, ignore_filter, token_ttl),
+    switches secrets, update, unknown_id_status, oauth_endpoint, max_page_size, skip_base, ignore_filter, token_ttl,
+    blank_defaults),
     plus seed (a seed document, or the path of a JSON file holding one), ivrs (generate that many IVRs),
     demo (add the IVR "Main Menu", extension 8000) and verbose (log each request to stderr).
     """
@@ -44,6 +48,10 @@ class Simulator:
         self.tokens = Tokens(self.config)
         self.log = RequestLog()
         self.faults = Faults()
+        self.commits = Commits(self.lock)
+        # Set, and replaced, by each reset: a request still delayed when it happens is abandoned unanswered and
+        # unlogged, so that it cannot land in the next test's state or log.
+        self.next_reset = threading.Event()
         self.api = Api(self.config, self.state, self.tokens)
         if demo:
             self.state.add_ivr('Main Menu', '8000')
@@ -80,6 +88,8 @@ class Simulator:
         return self
 
     def stop(self):
+        with self.lock:
+            self._abandon_pending()
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
@@ -105,12 +115,24 @@ class Simulator:
             return self.state.load(seed, self.config.domain)
 
     def reset(self):
-        """Back to the state and switches the simulator started with; the log and the fault rules are emptied."""
+        """Back to the state and switches the simulator started with; the log and the fault rules are emptied, and
+        requests still delayed or waiting for a slow commit are abandoned."""
         with self.lock:
+            self._abandon_pending()
             self.state.restore(self._initial[0])
             self.config.set_switches(self._initial[1])
             self.log.clear()
             self.faults.clear()
+
+    def _abandon_pending(self):
+        self.commits.cancel()
+        self.next_reset.set()
+        self.next_reset = threading.Event()
+
+    def wait_commits(self, timeout=10):
+        """Wait until every slow_commit request has been applied and answered (and logged), at most `timeout`
+        seconds; returns the number still pending (0 when all are done)."""
+        return self.commits.wait(timeout)
 
     def expire_tokens(self):
         with self.lock:
@@ -136,6 +158,7 @@ class Simulator:
             ('POST', '/_sim/reset'): (204, lambda body: self.reset()),
             ('POST', '/_sim/seed'): (201, self.seed),
             ('POST', '/_sim/expire_tokens'): (204, lambda body: self.expire_tokens()),
+            ('POST', '/_sim/commits/wait'): (200, lambda body: {'pending': self.wait_commits(_seconds(body, 'timeout', 10, 60))}),
         }
         if (method, path) not in actions:
             return 404, {'errors': [error_entry('NOT_FOUND', 'no such control endpoint: %s %s' % (method, path))]}, ()
@@ -150,6 +173,50 @@ class Simulator:
         """All users (without passwords) and IVRs with their action URLs, secrets in clear."""
         with self.lock:
             return self.state.dump()
+
+
+def _seconds(body, name, default, maximum):
+    if not isinstance(body, dict):
+        raise ValueError('the body must be a JSON object')
+    value = body.get(name, default)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= maximum:
+        raise ValueError('%s must be a number of seconds in 0..%d' % (name, maximum))
+    return value
+
+
+@dataclasses.dataclass
+class Body:
+    """An answer's body as sent: bytes and their Content-Type (None: no Content-Type header)."""
+    data: bytes
+    content_type: typing.Optional[str] = None
+
+
+def _encode(payload):
+    if isinstance(payload, Body):
+        return payload
+    return Body(b'') if payload is None else Body(json.dumps(payload).encode('utf-8'), 'application/json')
+
+
+def _has_body(status):
+    # RFC 9110: these answers end at their headers, whatever Content-Length says; bytes sent after one would be read
+    # as the start of the next answer on a kept-alive connection.
+    return status >= 200 and status not in (204, 304)
+
+
+def _rule_answer(rule, target):
+    """The answer a status, answer or redirect rule, or a slow_commit rule's commit not yet done, sends."""
+    headers = [] if rule.retry_after is None else [('Retry-After', str(rule.retry_after))]
+    if rule.kind == 'redirect':
+        return rule.status, None, headers + [('Location', target if rule.location is None else rule.location)]
+    if rule.kind != 'answer':
+        return ApiError(rule.status, [error_entry(rule.code, rule.message)], headers).answer()
+    if rule.raw is not None:
+        body = Body(rule.raw.encode('utf-8'), rule.content_type or 'text/plain; charset=utf-8')
+    elif rule.body is not None:
+        body = Body(json.dumps(rule.body).encode('utf-8'), rule.content_type or 'application/json')
+    else:
+        body = Body(b'', rule.content_type)
+    return rule.status, body, headers
 
 
 class _Server(http.server.ThreadingHTTPServer):
@@ -197,6 +264,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
     def _serve(self, method):
         sim = self.server.sim
+        arrived, next_reset = time.monotonic(), sim.next_reset
         url = urllib.parse.urlsplit(self.path)
         raw = self.rfile.read(int(self.headers.get('Content-Length') or 0))
         if url.path.startswith('/_sim/'):
@@ -209,17 +277,42 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             sim.log.add(method, url.path, request.query, request.body, None, fault)
             self.close_connection = True
             return
-        if fault == 'delay':
-            time.sleep(rule.delay)
-        if fault == 'status':
-            retry_after = () if rule.retry_after is None else [('Retry-After', str(rule.retry_after))]
-            answer = ApiError(rule.status, [error_entry(rule.code, rule.message)], retry_after).answer()
-        answer = answer or sim.api_request(request)
-        sim.log.add(method, url.path, request.query, request.body, answer[0], fault)
-        if fault == 'commit_drop':
+        if fault == 'delay' and next_reset.wait(rule.delay):
             self.close_connection = True
             return
-        self._send(*answer)
+        commit = None
+        if fault == 'slow_commit' and answer is None:
+            # Applied from a timer thread at commit_after; due at delay: its own answer if applied by then.
+            commit = sim.commits.schedule(arrived + rule.commit_after, lambda: sim.api.handle(request))
+            if rule.delay >= rule.commit_after:
+                commit.done.wait()
+            if next_reset.wait(max(0.0, arrived + rule.delay - time.monotonic())):
+                self.close_connection = True
+                return
+            answer = commit.answer if rule.delay >= rule.commit_after else _rule_answer(rule, self.path)
+        replaced = fault in ('status', 'redirect', 'answer')
+        if not replaced or (fault == 'answer' and rule.apply):
+            answer = answer or sim.api_request(request)
+        if replaced:
+            answer = _rule_answer(rule, self.path)
+        if fault == 'commit_drop':
+            sim.log.add(method, url.path, request.query, request.body, answer[0], fault)
+            self.close_connection = True
+            return
+        sim.log.add(method, url.path, request.query, request.body, None if self._client_left() else answer[0], fault)
+        if commit is not None:
+            sim.commits.answered(commit)  # after the log entry, so that whoever waits for the commits can read it
+        self._send(*answer, cut=fault == 'truncate')
+
+    def _client_left(self):
+        """Whether the client has closed its end (e.g. it gave up waiting), so that an answer would reach no one."""
+        try:
+            if not select.select([self.connection], [], [], 0)[0]:
+                return False
+            # The plain socket's recv, also under TLS (whose socket refuses MSG_PEEK): only the end of the stream counts.
+            return not socket.socket.recv(self.connection, 1, socket.MSG_PEEK)
+        except OSError:
+            return True
 
     def _request(self, method, url, raw):
         """The parsed request, and the answer already due when its body cannot be read."""
@@ -237,14 +330,19 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             return request, invalid([('body', 'is not valid %s' % ('form data' if request.form else 'JSON'))]).answer()
         return request, None
 
-    def _send(self, status, payload, headers):
-        data = b'' if payload is None else json.dumps(payload).encode('utf-8')
+    def _send(self, status, payload, headers, cut=False):
+        """Send an answer. cut: send only the first half of the body, under the whole body's Content-Length (at least
+        1), then close the connection."""
+        body = _encode(payload)
         self.send_response(status)
         for name, value in headers:
             self.send_header(name, value)
-        if status != 204:
-            if payload is not None:
-                self.send_header('Content-Type', 'application/json')
-            self.send_header('Content-Length', str(len(data)))
+        if _has_body(status):
+            if body.content_type:
+                self.send_header('Content-Type', body.content_type)
+            self.send_header('Content-Length', str(max(len(body.data), 1) if cut else len(body.data)))
         self.end_headers()
-        self.wfile.write(data)
+        if _has_body(status):
+            self.wfile.write(body.data[:len(body.data) // 2] if cut else body.data)
+        if cut:
+            self.close_connection = True

@@ -15,10 +15,20 @@ MASK = '******'
 SECRET_FIELDS = ('password', 'token')
 
 
-def new_id(taken=()):
-    """An id shaped like the PBX's: base64 of an 18-digit decimal number, so clients cannot rely on any other shape."""
+# Held in turn by every third id the simulator makes.
+ID_SPECIALS = ('/', '+')
+
+
+def new_id(number, taken=()):
+    """The number-th id made, shaped like the PBX's: base64 of an 18-digit decimal number. Every third one is instead
+    standard base64 of 16 random bytes, holding a / or a + and ending in ==, so that clients must quote ids in paths."""
     while True:
-        candidate = base64.b64encode(str(10 ** 17 + secrets.randbelow(9 * 10 ** 17)).encode()).decode()
+        if number % 3:
+            candidate = base64.b64encode(str(10 ** 17 + secrets.randbelow(9 * 10 ** 17)).encode()).decode()
+        else:
+            candidate = base64.b64encode(secrets.token_bytes(16)).decode()
+            if ID_SPECIALS[number // 3 % 2] not in candidate:
+                continue
         if candidate not in taken:
             return candidate
 
@@ -127,12 +137,17 @@ class State:
         self.users = [admin]
         self.ivrs = {}
         self.action_urls = {}  # IVR id -> {action URL id -> stored action URL}
+        self.ids_made = 0  # restored with the data, so that after a reset the same kinds of ids come in the same order
 
     def snapshot(self):
-        return copy.deepcopy((self.users, self.ivrs, self.action_urls))
+        return copy.deepcopy((self.users, self.ivrs, self.action_urls, self.ids_made))
 
     def restore(self, snapshot):
-        self.users, self.ivrs, self.action_urls = copy.deepcopy(snapshot)
+        self.users, self.ivrs, self.action_urls, self.ids_made = copy.deepcopy(snapshot)
+
+    def _new_id(self, taken):
+        self.ids_made += 1
+        return new_id(self.ids_made, taken)
 
     def find_user(self, username, password, domain):
         for user in self.users:
@@ -170,7 +185,7 @@ class State:
         return {'ivrs': created}
 
     def add_ivr(self, name, extension_number):
-        ivr_id = new_id(self.ivrs)
+        ivr_id = self._new_id(self.ivrs)
         self.ivrs[ivr_id] = dict({'id': ivr_id, 'name': name, 'extension_number': extension_number}, **copy.deepcopy(IVR_DEFAULTS))
         self.action_urls[ivr_id] = {}
         return ivr_id
@@ -181,7 +196,7 @@ class State:
     def create_action_url(self, ivr_id, body):
         validate_action_url(body, creating=True)
         urls = self.action_urls[ivr_id]
-        url_id = new_id(urls)
+        url_id = self._new_id(urls)
         urls[url_id] = _fresh_action_url(url_id, body)
         return url_id
 
@@ -204,9 +219,14 @@ def _fresh_action_url(url_id, body):
     return stored
 
 
-def present_action_url(stored, secrets_mode):
-    """An action URL as GET answers it, with secrets shown as the `secrets` switch says."""
+def present_action_url(stored, secrets_mode, blank_defaults=False):
+    """An action URL as GET answers it, with secrets shown as the `secrets` switch says, and with blank_defaults
+    null for each field that holds its server default."""
     shown = dict(stored)
+    if blank_defaults:
+        # Validation keeps each field to its one type, so == never mistakes e.g. 0 for False.
+        shown.update((field, None) for field, (_check, default) in ACTION_URL_FIELDS.items()
+                     if default is not None and shown[field] == default)
     for field in SECRET_FIELDS:
         if secrets_mode == 'omitted':
             del shown[field]

@@ -6,6 +6,7 @@ __metaclass__ = type
 
 import os
 import sys
+import urllib.parse
 
 import pytest
 import requests
@@ -35,7 +36,8 @@ def password_login(base_url, verify=True, **fields):
 
 
 class Api:
-    """A logged-in client of the simulated PBX API."""
+    """A logged-in client of the simulated PBX API. get and post take a path such as '/ivrs/%s/action_urls' and
+    the ids to fill it with: each is quoted, as the simulator makes ids that hold / and +."""
 
     def __init__(self, sim):
         self.base = sim.base_url + '/api'
@@ -48,11 +50,14 @@ class Api:
         self.session.headers['Authorization'] = 'Bearer ' + answer.json()['access_token']
         return answer.json()
 
-    def get(self, path, **kwargs):
-        return self.session.get(self.base + path, timeout=5, **kwargs)
+    def get(self, path, *ids, **kwargs):
+        return self.session.get(self.url(path, *ids), timeout=5, **kwargs)
 
-    def post(self, path, **kwargs):
-        return self.session.post(self.base + path, timeout=5, **kwargs)
+    def post(self, path, *ids, **kwargs):
+        return self.session.post(self.url(path, *ids), timeout=5, **kwargs)
+
+    def url(self, path, *ids):
+        return self.base + path % tuple(urllib.parse.quote(value, safe='') for value in ids)
 
 
 @pytest.fixture(scope='session', name='shared_sim')

@@ -14,7 +14,7 @@ def test_log_entries_and_redaction(sim, control, api, ivr_id):
     control.clear_log()
     requests.post(sim.base_url + '/api/auth/sign_in', json={'username': 'admin', 'password': 'portsip123'}, timeout=5)
     requests.post(sim.base_url + '/api/auth/refresh_token', json={'refresh_token': 'abc'}, timeout=5)
-    api.post('/ivrs/%s/action_urls' % ivr_id, json={'name': 'h', 'auth': 'BEARER', 'token': 'tok', 'password': 'abcdef1'})
+    api.post('/ivrs/%s/action_urls', ivr_id, json={'name': 'h', 'auth': 'BEARER', 'token': 'tok', 'password': 'abcdef1'})
     api.get('/ivrs', params={'top': '5', 'filter': "name eq 'x'"})
     sign_in, refresh, create, listing = control.log()
     assert sign_in['body'] == {'username': 'admin', 'password': '<redacted>'} and not sign_in['write']
@@ -50,7 +50,7 @@ def test_control_calls_are_not_logged_and_log_clears(sim, control, api):
 
 def test_reset_restores_data_and_switches(control, api, ivr_id):
     control.configure(secrets='clear', update='reset')
-    api.post('/ivrs/%s/action_urls' % ivr_id, json={'name': 'temporary'})
+    api.post('/ivrs/%s/action_urls', ivr_id, json={'name': 'temporary'})
     control.seed(ivrs=[{'name': 'Temp', 'extension_number': '8999'}])
     control.fault(status=500, count=3)
     before = {ivr['name'] for ivr in control.state()['ivrs']}
@@ -68,9 +68,9 @@ def test_seed_answers_ids_and_extends_ivrs(control, api, ivr_id):
                            users=[{'username': 'ops', 'password': 'opspass'}])
     new_ivr, sales = created['ivrs']
     assert len(new_ivr['action_urls']) == 2 and sales['id'] == ivr_id
-    answer = api.get('/ivrs/%s/action_urls/%s' % (ivr_id, sales['action_urls'][0]))
+    answer = api.get('/ivrs/%s/action_urls/%s', ivr_id, sales['action_urls'][0])
     assert answer.json()['name'] == 'extra'
-    assert api.get('/ivrs/%s' % new_ivr['id']).json()['name'] == 'New'
+    assert api.get('/ivrs/%s', new_ivr['id']).json()['name'] == 'New'
 
 
 @pytest.mark.parametrize('seed', [
@@ -87,7 +87,7 @@ def test_bad_seed_is_refused_whole(control, seed):
 
 
 @pytest.mark.parametrize('switches', [{'secrets': 'plain'}, {'skip_base': 2}, {'skip_base': True}, {'max_page_size': 0},
-                                      {'token_ttl': '60'}, {'colour': 'red'}])
+                                      {'token_ttl': '60'}, {'blank_defaults': 1}, {'colour': 'red'}])
 def test_bad_switches_are_refused(control, switches):
     with pytest.raises(RuntimeError, match='400'):
         control.configure(**switches)

@@ -127,19 +127,19 @@ def test_ivr_answers(spec, api, ivr_id):
 @pytest.mark.parametrize('secrets', ['clear', 'omitted'])
 def test_action_url_answers(spec, api, control, ivr_id, secrets):
     control.configure(secrets=secrets)
-    base = '/ivrs/%s/action_urls' % ivr_id
+    base = '/ivrs/%s/action_urls'
     check(request_schema(spec, '/ivrs/{id}/action_urls'), FULL)
-    created = api.post(base, json=FULL)
+    created = api.post(base, ivr_id, json=FULL)
     assert created.status_code == 201
     check(response_schema(spec, '/ivrs/{id}/action_urls', 'post', '201'), created.json())
-    check(response_schema(spec, '/ivrs/{id}/action_urls', 'get', '200'), api.get(base).json())
-    path = '%s/%s' % (base, created.json()['id'])
-    check(response_schema(spec, '/ivrs/{id}/action_urls/{url_id}', 'get', '200'), api.get(path).json())
+    check(response_schema(spec, '/ivrs/{id}/action_urls', 'get', '200'), api.get(base, ivr_id).json())
+    path, ids = base + '/%s', (ivr_id, created.json()['id'])
+    check(response_schema(spec, '/ivrs/{id}/action_urls/{url_id}', 'get', '200'), api.get(path, *ids).json())
     assert 'content' not in operation(spec, '/ivrs/{id}/action_urls/{url_id}', 'post')['responses']['200']
-    assert api.post(path, json={'enabled': False}).content == b''
+    assert api.post(path, *ids, json={'enabled': False}).content == b''
     assert '204' in operation(spec, '/ivrs/{id}/action_urls/{url_id}/destroy', 'post')['responses']
-    assert api.post(path + '/destroy').status_code == 204
-    check(ERROR_SCHEMA, api.post(path + '/destroy').json())
+    assert api.post(path + '/destroy', *ids).status_code == 204
+    check(ERROR_SCHEMA, api.post(path + '/destroy', *ids).json())
 
 
 @pytest.mark.parametrize('body', [
@@ -153,6 +153,6 @@ def test_action_url_answers(spec, api, control, ivr_id, secrets):
 def test_simulator_accepts_what_the_spec_accepts(spec, api, ivr_id, body):
     # Updates, not creates: a create also needs a name, which the PBX's web UI demands but the schema does not.
     spec_accepts = jsonschema.Draft202012Validator(request_schema(spec, '/ivrs/{id}/action_urls/{url_id}')).is_valid(body)
-    url_id = api.get('/ivrs/%s/action_urls' % ivr_id).json()['items'][0]['id']
-    answer = api.post('/ivrs/%s/action_urls/%s' % (ivr_id, url_id), json=body)
+    url_id = api.get('/ivrs/%s/action_urls', ivr_id).json()['items'][0]['id']
+    answer = api.post('/ivrs/%s/action_urls/%s', ivr_id, url_id, json=body)
     assert answer.status_code == (200 if spec_accepts else 400), answer.text
