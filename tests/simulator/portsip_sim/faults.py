@@ -37,6 +37,8 @@ class Rule:
     the request's own path and query; not processed),
     truncate (process the request, then send its answer's headers and only half its body, with a Content-Length of
     the whole (at least 1), and close the connection).
+    echo: the error body of a status or slow_commit rule repeats the request as received (its Authorization header
+    and its body), as a server that echoes requests in its error pages does.
     Answers the rule makes (status, answer, redirect, slow_commit's error) carry `retry_after` (an integer, or any
     string, sent as given) in a Retry-After header when it is set. A 1xx, 204 or 304 answer never has a body.
     method: an HTTP method, or null for any. path: a regular expression that must match the whole request
@@ -59,6 +61,7 @@ class Rule:
     raw: typing.Optional[str] = None
     content_type: typing.Optional[str] = None
     apply: bool = False
+    echo: bool = False
     location: typing.Optional[str] = None
 
     def __post_init__(self):
@@ -86,6 +89,8 @@ class Rule:
             # A line break in a header value would end the header and corrupt the answer for any client.
             if isinstance(getattr(self, name), str) and re.search('[\x00-\x1f\x7f]', getattr(self, name)):
                 raise ValueError('%s must not hold control characters' % name)
+        if not isinstance(self.echo, bool):
+            raise ValueError('echo must be true or false')
         if not isinstance(self.apply, bool):
             raise ValueError('apply must be true or false')
         if self.body is not None and self.raw is not None:

@@ -203,13 +203,17 @@ def _has_body(status):
     return status >= 200 and status not in (204, 304)
 
 
-def _rule_answer(rule, target):
-    """The answer a status, answer or redirect rule, or a slow_commit rule's commit not yet done, sends."""
+def _rule_answer(rule, target, received=''):
+    """The answer a status, answer or redirect rule, or a slow_commit rule's commit not yet done, sends.
+
+    received: the request as it came, for a rule that echoes it.
+    """
     headers = [] if rule.retry_after is None else [('Retry-After', str(rule.retry_after))]
     if rule.kind == 'redirect':
         return rule.status, None, headers + [('Location', target if rule.location is None else rule.location)]
     if rule.kind != 'answer':
-        return ApiError(rule.status, [error_entry(rule.code, rule.message)], headers).answer()
+        message = '%s while handling %s' % (rule.message, received) if rule.echo else rule.message
+        return ApiError(rule.status, [error_entry(rule.code, message)], headers).answer()
     if rule.raw is not None:
         body = Body(rule.raw.encode('utf-8'), rule.content_type or 'text/plain; charset=utf-8')
     elif rule.body is not None:
@@ -273,6 +277,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         request, answer = self._request(method, url, raw)
         rule = sim.faults.take(method, url.path)
         fault = rule.kind if rule else None
+        received = '%s %s Authorization: %s %s' % (method, self.path, self.headers.get('Authorization', ''),
+                                                  raw.decode('utf-8', 'replace'))
         if fault == 'drop':
             sim.log.add(method, url.path, request.query, request.body, None, fault)
             self.close_connection = True
@@ -289,12 +295,12 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             if next_reset.wait(max(0.0, arrived + rule.delay - time.monotonic())):
                 self.close_connection = True
                 return
-            answer = commit.answer if rule.delay >= rule.commit_after else _rule_answer(rule, self.path)
+            answer = commit.answer if rule.delay >= rule.commit_after else _rule_answer(rule, self.path, received)
         replaced = fault in ('status', 'redirect', 'answer')
         if not replaced or (fault == 'answer' and rule.apply):
             answer = answer or sim.api_request(request)
         if replaced:
-            answer = _rule_answer(rule, self.path)
+            answer = _rule_answer(rule, self.path, received)
         if fault == 'commit_drop':
             sim.log.add(method, url.path, request.query, request.body, answer[0], fault)
             self.close_connection = True

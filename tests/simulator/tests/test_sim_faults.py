@@ -160,6 +160,14 @@ def test_answer_replaces_the_request(api, control, ivr_id, rule, content_type, t
     assert (control.log()[-1]['status'], control.log()[-1]['fault']) == (rule.get('status', 200), 'answer')
 
 
+def test_echo_repeats_the_request_in_the_error(api, control, ivr_id):
+    control.fault(method='POST', path=CREATE_PATH, status=500, echo=True)
+    answer = api.post('/ivrs/%s/action_urls', ivr_id, json={'name': 'made', 'token': 'echoed-secret'})
+    message = answer.json()['errors'][0]['message']
+    assert answer.status_code == 500 and message.startswith('fault injected by the simulator while handling POST /api/ivrs/')
+    assert '"token": "echoed-secret"' in message and 'Authorization: Bearer ' in message
+
+
 def test_answer_with_apply_processes_the_request_first(api, control, ivr_id):
     control.fault(kind='answer', method='POST', path=CREATE_PATH, status=201, body={}, apply=True)
     answer = api.post('/ivrs/%s/action_urls', ivr_id, json={'name': 'made'})
