@@ -55,7 +55,8 @@ Control API (no authentication, JSON, not logged):
 Fault rule (POST /_sim/faults), the next COUNT requests matching METHOD and PATH fail:
   {"kind": "status", "status": 429, "retry_after": 2, "method": "POST",
    "path": "/api/ivrs/[^/]+/action_urls", "count": 1}
-  kind: status (answer STATUS with a PortSIP error body; optional code, message),
+  kind: status (answer STATUS with a PortSIP error body; optional code, message, and "echo": true
+        to repeat the request it got in the error),
         drop (close the connection before processing, no answer), delay (wait "delay" seconds, then
         answer normally), commit_drop (process the request, so a create happens, then close the
         connection without answering),
