@@ -14,6 +14,8 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import re
+from urllib.parse import quote, unquote
 
 import pytest
 
@@ -69,7 +71,16 @@ def expected(pbx, ivr_ids=None, secrets="masked", **match):
 
 
 def requests_made(run):
-    return [(entry["method"], entry["path"]) for entry in run.log]
+    return [(entry["method"], unquote(entry["path"])) for entry in run.log]
+
+
+def statuses(run):
+    return [(unquote(entry["path"]), entry["status"]) for entry in run.log]
+
+
+def fault_path(path, *ids):
+    """A fault rule's path (a regex over the path as sent) with each id percent-encoded, as the client sends it."""
+    return path % tuple(re.escape(quote(ivr_id, safe="")) for ivr_id in ids)
 
 
 def get(path):
@@ -184,7 +195,7 @@ def test_unknown_ivr_id_says_not_found(pbx, unknown_id_status, check):
     assert "virtual receptionist with id 'bm9zdWNo' was not found" in run.result["msg"]
     assert run.result["status"] == unknown_id_status
     assert "no virtual receptionist with id bm9zdWNo" in run.result["msg"], "the server's own words are kept"
-    assert [(entry["path"], entry["status"]) for entry in run.log] == [("/api/ivrs/bm9zdWNo", unknown_id_status)]
+    assert statuses(run) == [("/api/ivrs/bm9zdWNo", unknown_id_status)]
     assert_read_only(run)
 
 
@@ -215,7 +226,8 @@ def test_no_or_ambiguous_match_fails_clearly(pbx, check):
     assert "2 virtual receptionists match '8100'" in ambiguous and sales in ambiguous and named_8100 in ambiguous
 
     # The slash is escaped, so the request cannot reach another endpoint; no action URL list is ever read.
-    assert requests_made(run) == [get("/ivrs/no%2Fsuch"), get("/ivrs"), get("/ivrs"), get("/ivrs")]
+    # As sent: the id's "/" quoted, so it cannot address another path.
+    assert [(entry["method"], entry["path"]) for entry in run.log] == [get("/ivrs/no%2Fsuch"), get("/ivrs"), get("/ivrs"), get("/ivrs")]
     assert_read_only(run)
 
 
@@ -225,10 +237,10 @@ def test_server_errors_fail_the_task(pbx, check):
                                    {"name": "Sales", "extension_number": "8100", "action_urls": [PLAIN]}])["ivrs"][1]["id"]
     main = pbx.ivr_id
     # Each rule is used up by the first request that matches it, so the tasks below meet them in this order.
-    pbx.control.fault(method="GET", path="/api/ivrs/%s" % main, status=500)
-    pbx.control.fault(method="GET", path="/api/ivrs/%s/action_urls" % main, status=500)
+    pbx.control.fault(method="GET", path=fault_path("/api/ivrs/%s", main), status=500)
+    pbx.control.fault(method="GET", path=fault_path("/api/ivrs/%s/action_urls", main), status=500)
     pbx.control.fault(method="GET", path="/api/ivrs", status=500)
-    pbx.control.fault(method="GET", path="/api/ivrs/%s/action_urls" % sales, status=500)
+    pbx.control.fault(method="GET", path=fault_path("/api/ivrs/%s/action_urls", sales), status=500)
     tasks = [
         may_fail("The IVR cannot be read", ivr_id=main),
         may_fail("Its action URLs cannot be read", ivr_id=main),
@@ -242,9 +254,9 @@ def test_server_errors_fail_the_task(pbx, check):
         assert result["outcome"] == "failed" and "action_urls" not in result, result
         assert result["status"] == 500 and "HTTP 500" in result["msg"], result
         assert "not found" not in result["msg"] and "no virtual receptionist" not in result["msg"]
-    assert [result["path"] for result in run.results] == [
+    assert [unquote(result["path"]) for result in run.results] == [
         "/ivrs/%s" % main, "/ivrs/%s/action_urls" % main, "/ivrs", "/ivrs/%s/action_urls" % sales]
-    assert [(entry["path"], entry["status"]) for entry in run.log] == [
+    assert statuses(run) == [
         ("/api/ivrs/" + main, 500),
         ("/api/ivrs/" + main, 200), ("/api/ivrs/%s/action_urls" % main, 500),
         ("/api/ivrs", 500),
@@ -259,11 +271,11 @@ def test_transient_errors_are_retried(pbx, check):
     main = pbx.ivr_id
     # retry_after=0 keeps the test fast; without it the client's jittered backoff would apply.
     pbx.control.fault(method="GET", path="/api/ivrs", status=503, retry_after=0)
-    pbx.control.fault(method="GET", path="/api/ivrs/%s/action_urls" % main, status=503, retry_after=0, count=2)
+    pbx.control.fault(method="GET", path=fault_path("/api/ivrs/%s/action_urls", main), status=503, retry_after=0, count=2)
     run = pbx.run([info("Through a busy gateway", ivr="8000")], check=check)
     assert run.rc == 0, run.output
     assert run.result["action_urls"] == expected(pbx)
-    assert [(entry["path"], entry["status"]) for entry in run.log] == [
+    assert statuses(run) == [
         ("/api/ivrs", 503), ("/api/ivrs", 200),
         ("/api/ivrs/%s/action_urls" % main, 503), ("/api/ivrs/%s/action_urls" % main, 503), ("/api/ivrs/%s/action_urls" % main, 200),
     ]
