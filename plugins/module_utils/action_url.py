@@ -45,16 +45,16 @@ def find(items, url_id=None, name=None):
     return matches[0] if matches else None
 
 
-def missing(wanted, whole=True, secrets=True):
+def missing(wanted, whole=True, exists=False):
     """The options a declaration lacks.
 
     ``whole``: everything a create needs, not only what its ``type`` and ``auth`` need.
-    ``secrets``: count the secrets ``auth`` needs too; an existing action URL keeps its own.
+    ``exists``: the action URL exists, so it keeps its stored username and secrets.
     """
     required = list(fields.REQUIRED_ON_CREATE) if whole else []
     for option, value, needs in fields.REQUIRED_IF:
         if wanted.get(option) == value:
-            required += [name for name in needs if secrets or not fields.BY_NAME[name].secret]
+            required += [name for name in needs if not (exists and name in fields.KEPT)]
     return [name for name in dict.fromkeys(required) if name not in wanted]
 
 

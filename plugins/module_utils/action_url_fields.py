@@ -164,6 +164,8 @@ FIELDS = (
 )
 BY_NAME = {field.name: field for field in FIELDS}
 SECRETS = tuple(field.name for field in FIELDS if field.secret)
+# Fields that leaving out of a declaration never erases.
+KEPT = ("username",) + SECRETS
 
 # Which mask each trigger type matches on, and which secret each auth scheme uses.
 MASK_FOR_TYPE = {"DTMF": "dtmf_mask", "CALLER": "caller_mask"}
@@ -236,8 +238,8 @@ def replacement(wanted):
     """A declaration made whole: each field left out gets what a fresh action URL created from it would hold.
 
     That is the PBX's default, else the blank value (so the mask the type does not use is emptied).
-    Fields with neither stay out and keep their stored value: username and the secrets, which leaving
-    out must never erase, and method, which has no value to go back to.
+    Fields with neither stay out and keep their stored value: those of KEPT, and method, which has no
+    value to go back to.
     """
     whole = {}
     for field in FIELDS:

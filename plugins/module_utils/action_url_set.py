@@ -124,12 +124,12 @@ def _targets(params):
                 problems.append("%s.name: %r is also listed at %s" % (where, item["name"], names[item["name"]]))
             names.setdefault(item["name"], where)
             if state in WHOLE:
-                lacking = missing(wanted, secrets=False)
+                lacking = missing(wanted, exists=True)
                 if lacking:
                     problems.append("%s: state=%s makes the action URL exactly as declared, so it needs: %s"
                                     % (where, state, ", ".join(lacking)))
             elif state == "merged":
-                lacking = missing(wanted, whole=False, secrets=False)
+                lacking = missing(wanted, whole=False, exists=True)
                 if lacking:
                     problems.append("%s: %s" % (where, _also_set(item, lacking)))
             declared.append((where, fields.replacement(wanted) if state in WHOLE else wanted))
