@@ -218,8 +218,8 @@ class TestChecks:
         assert str(raised.value).split("; ") == [
             "parallelism: must be 1 or greater, got 0",
             "config[1].action_urls[2].dtmf_mask: range '9-1' has its low end above its high end",
-            "config[1].action_urls[3].url: must be an http:// or https:// URL with a host",
             "config[1].action_urls[3].name: 'a' is also listed at config[1].action_urls[0]",
+            "config[1].action_urls[3].url: must be an http:// or https:// URL with a host",
         ]
         assert pbx.calls == []
 
