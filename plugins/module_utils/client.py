@@ -19,6 +19,7 @@ import json
 import math
 import random
 import re
+import threading
 import time
 import traceback
 from urllib.parse import quote
@@ -215,7 +216,11 @@ def settle_delays(first, window):
 
 
 class Client:
-    """One authenticated session with the PBX, used for a whole module run."""
+    """One authenticated session with the PBX, used for a whole module run.
+
+    Threads may share it: each gets its own requests Session (not documented as safe to share),
+    while the token is shared and renewed by one thread at a time.
+    """
 
     def __init__(self, url, username=None, password=None, domain=None, access_token=None,
                  validate_certs=True, ca_path=None, timeout=30, warn=None, sleep=time.sleep, secrets=()):
@@ -237,8 +242,18 @@ class Client:
         warn = warn or (lambda message: None)
         self._warn = lambda message: warn(self.redact(message))
         self._sleep = sleep
-        self.session = requests.Session()
-        self.session.headers["Accept"] = "application/json"
+        self._local = threading.local()
+        # Held while the token is obtained or renewed; the login's own requests (login=True) never take it.
+        self._auth_lock = threading.Lock()
+
+    @property
+    def session(self):
+        """The calling thread's Session, which keeps its connection alive between requests."""
+        session = getattr(self._local, "session", None)
+        if session is None:
+            session = self._local.session = requests.Session()
+            session.headers["Accept"] = "application/json"
+        return session
 
     # -- reads and writes -------------------------------------------------
 
@@ -326,10 +341,13 @@ class Client:
 
     def _call(self, method, path, params=None, body=None, form=None, create=False, login=False):
         """One request with the retry policy: repeat what the server surely did not apply, re-authenticate once on 401."""
-        if not login and not self._access_token:
-            self._log_in()
+        if not login:
+            with self._auth_lock:
+                if not self._access_token:
+                    self._log_in()
         recoveries = [] if login else ["refresh", "log_in"]
         for attempt in itertools.count(1):
+            token = self._access_token
             try:
                 response = self._send(method, path, params=params, body=body, form=form, authenticated=not login)
             except _NoAnswer as failure:
@@ -338,7 +356,7 @@ class Client:
                 self._retry_or_raise(method, path, attempt, failure.reason, None)
                 continue
             status = response.status_code
-            if status == 401 and self._reauthenticate(recoveries):
+            if status == 401 and self._reauthenticate(recoveries, token):
                 continue
             if create and status >= 500:
                 errors = parse_errors(response, self.redact)
@@ -426,8 +444,17 @@ class Client:
 
     # -- authentication ---------------------------------------------------
 
-    def _reauthenticate(self, recoveries):
-        """After a 401: refresh the token once, then log in again once, then give up."""
+    def _reauthenticate(self, recoveries, refused_token):
+        """After a 401: refresh the token once, then log in again once, then give up.
+
+        A thread whose token another thread has renewed meanwhile just sends again with the new one.
+        """
+        with self._auth_lock:
+            if self._access_token != refused_token:
+                return True
+            return self._recover(recoveries)
+
+    def _recover(self, recoveries):
         while recoveries:
             step = recoveries.pop(0)
             if step == "refresh" and self._refresh_token:

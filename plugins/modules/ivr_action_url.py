@@ -150,6 +150,8 @@ notes:
     update or delete adds only the write.
 seealso:
   - module: portsip.pbx.ivr_action_url_info
+  - module: portsip.pbx.ivr_action_urls
+    description: Every action URL of whole virtual receptionists in one task, and their export.
 """
 
 EXAMPLES = r"""
@@ -256,7 +258,7 @@ diff:
 """
 
 from ansible_collections.portsip.pbx.plugins.module_utils import action_url_fields as fields
-from ansible_collections.portsip.pbx.plugins.module_utils.action_url import Problem, ensure
+from ansible_collections.portsip.pbx.plugins.module_utils.action_url import Problem, ensure, lacking_message
 from ansible_collections.portsip.pbx.plugins.module_utils.client import PortsipError
 from ansible_collections.portsip.pbx.plugins.module_utils.ivr import find_ivr
 from ansible_collections.portsip.pbx.plugins.module_utils.module import PortsipModule
@@ -278,8 +280,9 @@ def main():
         supports_check_mode=True,
     )
     problems = fields.problems(module.params)
-    if module.params["state"] == "present":
-        problems += fields.missing_required(module.params)
+    lacking = lacking_message(fields.desired(module.params))
+    if lacking and module.params["state"] == "present":
+        problems.append(lacking)
     if problems:
         module.fail_json(msg="; ".join(problems))
 

@@ -179,17 +179,6 @@ def test_a_blank_stored_value_is_the_server_default(name, default, blank):
     assert fields.differences(current, {name: other}, "on_create") == [name]
 
 
-@pytest.mark.parametrize("params, expected", [
-    ({"type": "DTMF"}, ["type is DTMF but all of the following are missing: dtmf_mask"]),
-    ({"type": "CALLER", "caller_mask": "1"}, []),
-    ({"auth": "BASIC", "username": "pbxhook"}, ["auth is BASIC but all of the following are missing: password"]),
-    ({"auth": "BEARER"}, ["auth is BEARER but all of the following are missing: token"]),
-    ({"name": "x"}, []),
-])
-def test_missing_required_is_worded_as_ansible_words_it(params, expected):
-    assert fields.missing_required(params) == expected
-
-
 @pytest.mark.parametrize("headers, values", [
     ("Authorization:Bearer token123&X-App-ID:portsip", ["Bearer token123"]),
     ({"X-API-Key": "k1", "Cookie": "c=1", "X-Auth-Token": "t1", "X-Client-Secret": "s1", "X-Env": "prod"}, ["k1", "c=1", "t1", "s1"]),
