@@ -267,6 +267,14 @@ class Client:
 
     # -- authentication ---------------------------------------------------
 
+    def log_in(self):
+        """Log in with the username and password now; returns the PBX's token answer.
+
+        The answer holds ``access_token`` and, as the PBX sends them, ``token_type`` and
+        ``expires_in`` (seconds); it also holds the refresh token, which the caller must not show.
+        """
+        return self._log_in()
+
     def _reauthenticate(self, recoveries):
         """After a 401: refresh the token once, then log in again once, then give up."""
         while recoveries:
@@ -300,6 +308,7 @@ class Client:
             answer = self._token_request("/auth/sign_in", body=body)
             self._signed_in = True
         self._store_tokens(answer)
+        return answer
 
     def _refresh_tokens(self):
         """Refresh the way the token was obtained: each login flow has its own refresh."""
