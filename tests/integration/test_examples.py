@@ -47,3 +47,10 @@ def test_ivr_action_url_info_examples(pbx):
     assert run.results[3]["changed"] is True
     urls = [item["url"] for ivr in pbx.control.state()["ivrs"] for item in ivr["action_urls"]]
     assert sorted(urls) == ["https://crm.example.com/hook"] * 2
+
+
+def test_login_examples(pbx):
+    run = pbx.run(examples("login"), extra_vars=example_vars(pbx), env={})
+    assert run.rc == 0, run.output
+    assert [entry["path"] for entry in run.log].count("/api/login/oauth/token") == 1
+    assert [item["name"] for item in pbx.action_urls()] == ["support-desk"]
