@@ -13,7 +13,7 @@ version_added: 0.2.0
 description:
   - Logs in to a PortSIP PBX with O(pbx_username), O(pbx_password) and O(pbx_domain), exactly as every module of the
     collection does on its own, and returns the access token.
-  - Give the token to the other tasks as O(pbx_access_token), for example through C(module_defaults): each of them then
+  - Give the token to the other tasks as O(pbx_access_token), for example through C(module_defaults); each of them then
     skips its own login, which saves one request per task.
   - Changes nothing on the PBX.
   - The task's result holds the token, so it is hidden from the console at every verbosity, as if the task had

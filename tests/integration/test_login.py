@@ -9,9 +9,12 @@ __metaclass__ = type
 
 import datetime
 import json
+import os
 
 import pytest
+import yaml
 
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 LOGIN_PASSWORD = "portsip123"
 ACCOUNT = {"pbx_username": "admin", "pbx_password": LOGIN_PASSWORD, "pbx_domain": "demo.portsip.local"}
 OAUTH = "/api/login/oauth/token"
@@ -79,10 +82,10 @@ def test_a_refused_login_fails_clearly(pbx):
 
 
 @pytest.mark.parametrize("options, message", [
-    ({}, "one of the following is required: pbx_username"),
-    ({"pbx_access_token": "a-token-will-not-do"}, "one of the following is required: pbx_username"),
+    ({}, "pbx_username and pbx_password: both are required"),
+    ({"pbx_access_token": "a-token-will-not-do"}, "pbx_username and pbx_password: both are required"),
     ({"pbx_username": "admin"}, "parameters are required together: pbx_username, pbx_password"),
-    ({"pbx_username": "", "pbx_password": ""}, "pbx_username and pbx_password: must not be empty"),
+    ({"pbx_username": "", "pbx_password": ""}, "pbx_username and pbx_password: both are required"),
 ])
 def test_without_the_account_it_fails_before_any_request(pbx, options, message):
     _saved, tasks = login_tasks(pbx, **options)
@@ -165,3 +168,14 @@ def test_no_token_in_the_output_at_the_highest_verbosity(pbx):
     assert "token of %d characters" % len(token) in run.output
     assert not run.shows(token)
     assert not run.shows(LOGIN_PASSWORD)
+
+
+def test_the_guide_playbook_logs_in_once(pbx):
+    with open(os.path.join(ROOT, "docs", "playbooks", "access_token.yml")) as handle:
+        plays = yaml.safe_load(handle)
+    extra_vars = {"portsip_url": pbx.sim.base_url, "portsip_username": "admin", "portsip_password": LOGIN_PASSWORD,
+                  "portsip_domain": "demo.portsip.local"}
+    run = pbx.run(None, plays=plays, extra_vars=extra_vars, env={})
+    assert run.rc == 0, run.output
+    assert logins(run) == [OAUTH]
+    assert [item["name"] for item in pbx.action_urls()] == ["support-desk"]
