@@ -28,7 +28,7 @@ TEST_ENV := PATH="$(VENV_BIN):$$PATH" \
 # discovery trips over the failing pyenv shims on PATH).
 VENV_PYVER = $$("$(VENV_BIN)/python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
 
-.PHONY: help venv stage test sanity units integration lint docs-lint changelog-lint build demo matrix docs bench clean distclean
+.PHONY: help venv stage test sanity units ansible-units integration lint docs-lint changelog-lint build demo matrix docs bench clean distclean
 
 help:
 	@echo 'make test            every check below, stopping at the first failure (what .ci/run runs)'
@@ -36,6 +36,7 @@ help:
 	@echo 'make docs-lint       antsibull-docs lint-collection-docs --plugin-docs'
 	@echo 'make lint            ansible-lint --offline (production profile; see .ansible-lint)'
 	@echo 'make units           pytest tests/unit tests/simulator/tests'
+	@echo 'make ansible-units   ansible-test units --venv --python <venv Python> (tests/unit)'
 	@echo 'make integration     pytest tests/integration (playbooks against the simulator)'
 	@echo 'make sanity          ansible-test sanity --venv --python <venv Python>'
 	@echo 'make demo            build + install the collection, run demo/demo.yml against the simulator'
@@ -56,8 +57,8 @@ stage: venv
 
 # Cheapest checks first, so a broken change fails fast; the integration tests (minutes of
 # ansible-playbook runs) last. The HTML site is built and checked by tests/integration/test_docsite.py.
-test: changelog-lint docs-lint lint units sanity integration
-	@echo "make test: all checks passed (changelog-lint docs-lint lint units sanity integration)"
+test: changelog-lint docs-lint lint units ansible-units sanity integration
+	@echo "make test: all checks passed (changelog-lint docs-lint lint units ansible-units sanity integration)"
 
 changelog-lint: venv
 	PATH="$(VENV_BIN):$$PATH" antsibull-changelog lint
@@ -76,6 +77,13 @@ lint: stage
 
 units: stage
 	$(TEST_ENV) tools/run-pytest.sh tests/unit tests/simulator/tests
+
+# tests/unit once more the way collection contributors run them: ansible-test units in a virtualenv
+# of its own under ~/.ansible/test/venv, with tests/unit/requirements.txt installed (bootstrapped by
+# the get-pip stand-in, see sanity). Only PATH is set, as for sanity.
+ansible-units: stage
+	@"$(VENV_BIN)/python" tools/install-get-pip.py
+	cd "$(STAGE)" && PATH="$(VENV_BIN):$$PATH" ansible-test units --venv --python "$(VENV_PYVER)"
 
 # Each test runs ansible-playbook (about 2 s of CPU each): pytest-xdist spreads them over the
 # cores (-n auto; INTEGRATION_JOBS=0 runs them in one process, in order).
