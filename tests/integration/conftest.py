@@ -124,7 +124,6 @@ class Pbx:
 
 
 def pytest_configure(config):
-    config.addinivalue_line("markers", "every_server_mode: a server mode beyond the one the version matrix runs")
     config.addinivalue_line("markers", "smoke: the few tests the version matrix runs, which together use every module")
 
 

@@ -10,6 +10,7 @@ __metaclass__ = type
 import ast
 import os
 
+import pytest
 import yaml
 
 MODULES = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "plugins", "modules")
@@ -29,6 +30,7 @@ def example_vars(pbx):
             "portsip_domain": "demo.portsip.local", "crm_webhook_password": "hookpass7731", "crm_webhook_token": "tok-example"}
 
 
+@pytest.mark.smoke
 def test_ivr_action_url_examples(pbx):
     run = pbx.run(examples("ivr_action_url"), extra_vars=example_vars(pbx), env={})
     assert run.rc == 0, run.output
@@ -49,6 +51,7 @@ def test_ivr_action_url_info_examples(pbx):
     assert sorted(urls) == ["https://crm.example.com/hook"] * 2
 
 
+@pytest.mark.smoke
 def test_login_examples(pbx):
     run = pbx.run(examples("login"), extra_vars=example_vars(pbx), env={})
     assert run.rc == 0, run.output

@@ -82,6 +82,7 @@ def assert_read_only(run):
     assert not run.changed
 
 
+@pytest.mark.smoke
 @CHECK_MODES
 def test_one_ivr_by_id_or_by_extension_number_or_name(pbx, check):
     seeded = pbx.control.seed(ivrs=[

@@ -25,7 +25,7 @@ PLAIN = dict(name="plain", enabled=False, type="CALLER", caller_mask="4930100-49
 # The version matrix runs only masked/reset, the mode that exercises the most code; `make test` runs all six.
 MODES = [
     pytest.param(secrets, update, id="secrets=%s,update=%s" % (secrets, update),
-                 marks=() if (secrets, update) == ("masked", "reset") else pytest.mark.every_server_mode)
+                 marks=pytest.mark.smoke if (secrets, update) == ("masked", "reset") else ())
     for secrets in ("clear", "masked", "omitted") for update in ("keep", "reset")
 ]
 

@@ -157,6 +157,7 @@ def test_a_play_longer_than_the_token_life_logs_in_again_when_needed(pbx):
     assert [item["dtmf_mask"] for item in pbx.action_urls()] == ["2"]
 
 
+@pytest.mark.smoke
 def test_no_token_in_the_output_at_the_highest_verbosity(pbx):
     saved, tasks = login_tasks(pbx)
     tasks.append({"name": "Use the token", "portsip.pbx.ivr_action_url_info": {"ivr": "8000"}})
