@@ -41,7 +41,7 @@ help:
 	@echo 'make sanity          ansible-test sanity --venv --python <venv Python>'
 	@echo 'make demo            build + install the collection, run demo/demo.yml against the simulator'
 	@echo 'make build           build the collection tarball into .build/dist/'
-	@echo 'make matrix          tox.ini: units + integration on each ansible-core/Python found, sanity on core 2.16'
+	@echo 'make matrix          tox.ini: units + smoke integration tests on each ansible-core/Python found, sanity on core 2.16'
 	@echo 'make docs            the HTML reference site (antsibull-docs + Sphinx) in .build/docs/build/html/'
 	@echo 'make bench           tools/bench.py: measure task costs, rewrite docs/performance.md'
 	@echo 'make venv | stage    create .venv/ | copy the tree into .build/collections/'

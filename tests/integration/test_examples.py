@@ -30,7 +30,6 @@ def example_vars(pbx):
             "portsip_domain": "demo.portsip.local", "crm_webhook_password": "hookpass7731", "crm_webhook_token": "tok-example"}
 
 
-@pytest.mark.smoke
 def test_ivr_action_url_examples(pbx):
     run = pbx.run(examples("ivr_action_url"), extra_vars=example_vars(pbx), env={})
     assert run.rc == 0, run.output

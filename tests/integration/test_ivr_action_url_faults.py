@@ -133,7 +133,6 @@ def test_a_rename_onto_a_taken_name_is_refused(pbx):
     assert run.writes == []
 
 
-@pytest.mark.smoke
 def test_an_expired_token_is_renewed_mid_run(pbx):
     env = pbx.connection_env(PORTSIP_ACCESS_TOKEN=None, PORTSIP_USERNAME="admin", PORTSIP_PASSWORD="portsip123",
                              PORTSIP_DOMAIN="demo.portsip.local")
