@@ -28,8 +28,8 @@ def login_tasks(pbx, **options):
     saved = pbx.tmp_path / "login.json"
     return saved, [
         {"name": "Log in", "portsip.pbx.login": dict(pbx_url=pbx.sim.base_url, **options), "register": "portsip_login"},
-        {"name": "Keep the result", "ansible.builtin.copy": {"content": "{{ portsip_login | to_json }}", "dest": str(saved),
-                                                              "mode": "0600"}, "no_log": True},
+        {"name": "Keep the result", "no_log": True,
+         "ansible.builtin.copy": {"content": "{{ portsip_login | to_json }}", "dest": str(saved), "mode": "0600"}},
     ]
 
 
@@ -73,7 +73,7 @@ def test_each_login_flow_returns_a_working_token_that_stays_hidden(pbx, oauth_en
 
 
 def test_a_refused_login_fails_clearly(pbx):
-    _saved, tasks = login_tasks(pbx, **dict(ACCOUNT, pbx_password="wrong-pass"))
+    _saved, tasks = login_tasks(pbx, pbx_username="admin", pbx_password="wrong-pass", pbx_domain="demo.portsip.local")
     run = pbx.run(tasks[:1], env={})
     assert run.rc != 0
     assert "login refused" in run.result["msg"] and "pbx_password" in run.result["msg"]
