@@ -9,7 +9,8 @@ set -euo pipefail
 
 dest=${1:?usage: tools/docs.sh DEST}
 rm -rf "$dest"
-mkdir -p -m 700 "$dest"
+mkdir -p "$(dirname "$dest")"
+mkdir -m 700 "$dest"
 antsibull-docs sphinx-init --use-current --squash-hierarchy --fail-on-error --dest-dir "$dest" portsip.pbx
 sed -i 's/ -W / /' "$dest/build.sh"
 cd "$dest" && ./build.sh
