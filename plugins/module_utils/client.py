@@ -444,6 +444,14 @@ class Client:
 
     # -- authentication ---------------------------------------------------
 
+    def log_in(self):
+        """Log in with the username and password now; returns the PBX's token answer.
+
+        The answer holds ``access_token`` and, as the PBX sends them, ``token_type`` and
+        ``expires_in`` (seconds); it also holds the refresh token, which the caller must not show.
+        """
+        return self._log_in()
+
     def _reauthenticate(self, recoveries, refused_token):
         """After a 401: refresh the token once, then log in again once, then give up.
 
@@ -486,6 +494,7 @@ class Client:
             answer = self._token_request("/auth/sign_in", body=body)
             self._signed_in = True
         self._store_tokens(answer)
+        return answer
 
     def _refresh_tokens(self):
         """Refresh the way the token was obtained: each login flow has its own refresh."""

@@ -53,12 +53,14 @@ def connection_argument_spec():
 class PortsipModule(AnsibleModule):
     """An AnsibleModule with the connection options and a PortSIP client."""
 
-    def __init__(self, argument_spec, required_one_of=(), required_together=(), **kwargs):
+    def __init__(self, argument_spec, required_one_of=(), required_together=(), logs_in=False, **kwargs):
+        """``logs_in``: the module always logs in, so an access token does not replace the account."""
         spec = connection_argument_spec()
         spec.update(argument_spec)
+        account = [] if logs_in else [("pbx_username", "pbx_access_token")]
         super(PortsipModule, self).__init__(
             argument_spec=spec,
-            required_one_of=[("pbx_username", "pbx_access_token")] + list(required_one_of),
+            required_one_of=account + list(required_one_of),
             required_together=[("pbx_username", "pbx_password")] + list(required_together),
             **kwargs
         )
@@ -68,6 +70,10 @@ class PortsipModule(AnsibleModule):
         if url.scheme not in ("http", "https") or not url.netloc:
             self.fail_json(msg="pbx_url: must be the PBX's https:// address, for example https://pbx.example.com:8887 "
                                "(set the option or the PORTSIP_URL environment variable)")
+        # Empty is what an AWX credential injects for a field left blank: as good as unset.
+        if logs_in and not (self.params["pbx_username"] and self.params["pbx_password"]):
+            self.fail_json(msg="pbx_username and pbx_password: both are required, this module logs in with them "
+                               "(set the options or the PORTSIP_USERNAME and PORTSIP_PASSWORD environment variables)")
         if isinstance(self.params["pbx_timeout"], bool) or self.params["pbx_timeout"] <= 0:
             self.fail_json(msg="pbx_timeout: must be a number of seconds greater than 0")
         ca_path = self.params["pbx_ca_path"]

@@ -125,7 +125,7 @@ class Pbx:
 
 
 def pytest_configure(config):
-    config.addinivalue_line("markers", "every_server_mode: a server mode beyond the one the version matrix runs")
+    config.addinivalue_line("markers", "smoke: the few tests the version matrix runs, which together use every module")
 
 
 @pytest.fixture(scope="session")
@@ -138,3 +138,16 @@ def simulator():
 def pbx(simulator, tmp_path):
     simulator.reset()
     return Pbx(simulator, tmp_path)
+
+
+@pytest.fixture(scope="session")
+def tls_simulator(tmp_path_factory):
+    with Simulator(demo=True, access_token=ACCESS_TOKEN, tls=True, tls_dir=str(tmp_path_factory.mktemp("tls"))) as sim:
+        yield sim
+
+
+@pytest.fixture
+def tls_pbx(tls_simulator, tmp_path):
+    """As pbx, over HTTPS with a certificate of the simulator's own CA (tls_pbx.sim.ca_file)."""
+    tls_simulator.reset()
+    return Pbx(tls_simulator, tmp_path)

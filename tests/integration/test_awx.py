@@ -29,17 +29,25 @@ LOGIN_PASSWORD = "portsip123"
 # threaded process, but the child only sets up the pty and execs ansible-playbook, touching no lock they hold.
 pytestmark = pytest.mark.filterwarnings("ignore:This process .* is multi-threaded, use of forkpty:DeprecationWarning")
 
+# Every module of the collection runs in this job (a test below keeps it so): a new module is one more task here.
 PLAYBOOK = [{
     "name": "Main menu webhooks",
     "hosts": "localhost",
     "gather_facts": False,
+    # The login's token for every task after it; the credential's username and password stay for a new login.
+    "module_defaults": {"group/portsip.pbx.pbx": {"pbx_access_token": "{{ portsip_login.access_token | default(omit) }}"}},
     "tasks": [
+        {"name": "Log in once for the job", "portsip.pbx.login": None, "register": "portsip_login"},
         {"name": "Send callers who key 1 to the CRM", "portsip.pbx.ivr_action_url": {
             "ivr": "8000", "name": "crm-lookup", "type": "DTMF", "dtmf_mask": "1", "method": "POST",
             "url": "https://crm.example.com/portsip/route"}},
+        {"name": "Declare the main menu's VIP line", "portsip.pbx.ivr_action_urls": {"config": [{"ivr": "8000", "action_urls": [
+            {"name": "vip-callers", "type": "CALLER", "caller_mask": "100-199", "method": "GET",
+             "url": "https://crm.example.com/portsip/vip"}]}]}},
         {"name": "Read back the main menu", "portsip.pbx.ivr_action_url_info": {"ivr": "8000"}},
     ],
 }]
+LOGINS = ("/api/login/oauth/token", "/api/auth/sign_in")
 
 
 def injected_env(inputs):
@@ -121,22 +129,30 @@ def credential(pbx):
             "access_token": "", "validate_certs": True}
 
 
+def test_the_job_runs_every_module():
+    modules = sorted(name[:-3] for name in os.listdir(os.path.join(ROOT, "plugins", "modules")) if name.endswith(".py"))
+    used = sorted(key.split(".")[-1] for task in PLAYBOOK[0]["tasks"] for key in task if key.startswith("portsip.pbx."))
+    assert used == modules
+
+
+@pytest.mark.smoke
 def test_a_job_with_the_credential_checks_then_applies_then_holds_still(pbx, job, credential):
     check = job.run(credential, check=True)
     assert check.status == "successful", check.everything()
-    assert check.stats["changed"] == {"localhost": 1}
+    assert check.stats["changed"] == {"localhost": 2}
     assert check.task_results("runner_on_ok")["Send callers who key 1 to the CRM"]["changed"] is True
+    assert check.task_results("runner_on_ok")["Declare the main menu's VIP line"]["changed"] is True
     assert pbx.control.writes() == []
     assert pbx.action_urls() == []
 
     pbx.control.clear_log()
     apply = job.run(credential)
     assert apply.status == "successful", apply.everything()
-    assert apply.stats["changed"] == {"localhost": 1}
-    assert [entry["method"] for entry in pbx.control.writes()] == ["POST"]
-    assert [item["name"] for item in pbx.action_urls()] == ["crm-lookup"]
+    assert apply.stats["changed"] == {"localhost": 2}
+    assert [entry["method"] for entry in pbx.control.writes()] == ["POST", "POST"]
+    assert [item["name"] for item in pbx.action_urls()] == ["crm-lookup", "vip-callers"]
     info = apply.task_results("runner_on_ok")["Read back the main menu"]
-    assert [item["name"] for item in info["action_urls"]] == ["crm-lookup"]
+    assert [item["name"] for item in info["action_urls"]] == ["crm-lookup", "vip-callers"]
 
     pbx.control.clear_log()
     again = job.run(credential)
@@ -146,6 +162,13 @@ def test_a_job_with_the_credential_checks_then_applies_then_holds_still(pbx, job
 
     for result in (check, apply, again):
         assert LOGIN_PASSWORD not in result.everything()
+        assert "censored" in result.task_results("runner_on_ok")["Log in once for the job"]
+    # One login per job: the login module's.
+    assert [entry["path"] for entry in pbx.control.log() if entry["path"] in LOGINS] == [LOGINS[0]]
+    # AWX stores the job's output and events: no token the simulator issued may be in them.
+    for token in pbx.sim.tokens.access:
+        for result in (check, apply, again):
+            assert token not in result.everything()
 
 
 def test_a_refused_credential_fails_the_job_with_a_clear_message(pbx, job, credential):
@@ -153,8 +176,8 @@ def test_a_refused_credential_fails_the_job_with_a_clear_message(pbx, job, crede
     assert result.status == "failed", result.everything()
     assert result.rc != 0
     failed = result.task_results("runner_on_failed")
-    assert list(failed) == ["Send callers who key 1 to the CRM"]
-    message = failed["Send callers who key 1 to the CRM"]["msg"]
+    assert list(failed) == ["Log in once for the job"]
+    message = failed["Log in once for the job"]["msg"]
     assert "login refused" in message and "pbx_password" in message
     assert pbx.control.writes() == []
     assert "not-the-password" not in result.everything()

@@ -10,6 +10,7 @@ __metaclass__ = type
 import ast
 import os
 
+import pytest
 import yaml
 
 MODULES = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "plugins", "modules")
@@ -49,6 +50,7 @@ def test_ivr_action_url_info_examples(pbx):
     assert sorted(urls) == ["https://crm.example.com/hook"] * 2
 
 
+@pytest.mark.smoke
 def test_ivr_action_urls_examples(pbx):
     run = pbx.run(examples("ivr_action_urls"), extra_vars=example_vars(pbx), env={})
     assert run.rc == 0, run.output
@@ -56,3 +58,11 @@ def test_ivr_action_urls_examples(pbx):
     assert [ivr["ivr"] for ivr in run.results[1]["gathered"]] == ["8000"]
     assert [item["name"] for item in pbx.action_urls()] == ["crm-lookup"]
     assert pbx.action_urls()[0]["password"] == "hookpass7731"
+
+
+@pytest.mark.smoke
+def test_login_examples(pbx):
+    run = pbx.run(examples("login"), extra_vars=example_vars(pbx), env={})
+    assert run.rc == 0, run.output
+    assert [entry["path"] for entry in run.log].count("/api/login/oauth/token") == 1
+    assert [item["name"] for item in pbx.action_urls()] == ["support-desk"]

@@ -93,7 +93,7 @@ def assert_read_only(run):
     assert not run.changed
 
 
-@CHECK_MODES
+@pytest.mark.parametrize("check", [pytest.param(False, marks=pytest.mark.smoke), True], ids=["normal", "check_mode"])
 def test_one_ivr_by_id_or_by_extension_number_or_name(pbx, check):
     seeded = pbx.control.seed(ivrs=[
         {"id": pbx.ivr_id, "action_urls": [CRM, PLAIN]},

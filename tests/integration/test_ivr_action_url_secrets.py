@@ -29,7 +29,7 @@ def stored_by_name(pbx, name):
     return next(item for item in pbx.action_urls() if item["name"] == name)
 
 
-@pytest.mark.parametrize("secrets", ["clear", "masked", "omitted"])
+@pytest.mark.parametrize("secrets", ["clear", pytest.param("masked", marks=pytest.mark.smoke), "omitted"])
 def test_no_secret_in_output_diff_or_log_even_at_vvv(pbx, secrets):
     pbx.sim.configure(secrets=secrets)
     env = pbx.connection_env(PORTSIP_ACCESS_TOKEN=None, PORTSIP_USERNAME="admin", PORTSIP_PASSWORD=LOGIN_PASSWORD,

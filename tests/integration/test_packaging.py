@@ -52,6 +52,12 @@ SHIPPED = [
     "extensions/awx/portsip_credential_type.yml",
     "plugins/modules/ivr_action_url.py",
     "plugins/modules/ivr_action_url_info.py",
+    "plugins/modules/login.py",
+    "plugins/action/login.py",
+    # Galaxy and docs.ansible.com render the user guide from these.
+    "docs/docsite/extra-docs.yml",
+    "docs/docsite/links.yml",
+    "docs/docsite/rst/guide.rst",
 ]
 
 

@@ -137,6 +137,19 @@ class TestLogin:
         with pytest.raises(PortsipError, match="no credentials"):
             Client(PBX).get("/ivrs")
 
+    @pytest.mark.parametrize("oauth_status", [None, 404])
+    def test_log_in_returns_the_token_answer_and_uses_its_token(self, mocked, sleeps, warnings, oauth_status):
+        if oauth_status:
+            mocked.post(API + "/login/oauth/token", status=oauth_status)
+            mocked.post(API + "/auth/sign_in", json=TOKEN_ANSWER)
+        else:
+            mocked.post(API + "/login/oauth/token", json=TOKEN_ANSWER)
+        mocked.get(API + "/ivrs/abc", json={"id": "abc"})
+        client = make_client(sleeps, warnings, access_token="given")
+        assert client.log_in() == TOKEN_ANSWER
+        client.get("/ivrs/abc")
+        assert mocked.calls[-1].request.headers["Authorization"] == "Bearer at-1"
+
 
 class TestUnauthorizedMidRun:
     def test_refreshes_once_and_repeats_the_request(self, mocked, sleeps, warnings):
