@@ -14,8 +14,10 @@ __metaclass__ = type
 
 import json
 import os
+import re
 import subprocess
 import sys
+from urllib.parse import quote
 
 import pytest
 import yaml
@@ -27,6 +29,16 @@ sys.path.insert(0, os.path.join(ROOT, "tests", "simulator"))
 from portsip_sim import Simulator  # noqa: E402  pylint: disable=wrong-import-position
 
 ACCESS_TOKEN = "integration-access-token-4f1d"
+
+
+def sent_path(template, *ids):
+    """A request path as the modules send it: each id percent-encoded (generated ids hold "/" and "+")."""
+    return template % tuple(quote(ivr_id, safe="") for ivr_id in ids)
+
+
+def path_pattern(template, *ids):
+    """A fault rule's path (a regular expression over the path as sent) for that path."""
+    return template % tuple(re.escape(quote(ivr_id, safe="")) for ivr_id in ids)
 PLAYBOOK = os.path.join(os.path.dirname(sys.executable), "ansible-playbook")
 
 

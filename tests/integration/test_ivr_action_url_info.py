@@ -14,10 +14,11 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
-import re
-from urllib.parse import quote, unquote
+from urllib.parse import unquote
 
 import pytest
+
+from conftest import path_pattern
 
 MODULE = "portsip.pbx.ivr_action_url_info"
 MASK = "********"
@@ -77,10 +78,6 @@ def requests_made(run):
 def statuses(run):
     return [(unquote(entry["path"]), entry["status"]) for entry in run.log]
 
-
-def fault_path(path, *ids):
-    """A fault rule's path (a regex over the path as sent) with each id percent-encoded, as the client sends it."""
-    return path % tuple(re.escape(quote(ivr_id, safe="")) for ivr_id in ids)
 
 
 def get(path):
@@ -237,10 +234,10 @@ def test_server_errors_fail_the_task(pbx, check):
                                    {"name": "Sales", "extension_number": "8100", "action_urls": [PLAIN]}])["ivrs"][1]["id"]
     main = pbx.ivr_id
     # Each rule is used up by the first request that matches it, so the tasks below meet them in this order.
-    pbx.control.fault(method="GET", path=fault_path("/api/ivrs/%s", main), status=500)
-    pbx.control.fault(method="GET", path=fault_path("/api/ivrs/%s/action_urls", main), status=500)
+    pbx.control.fault(method="GET", path=path_pattern("/api/ivrs/%s", main), status=500)
+    pbx.control.fault(method="GET", path=path_pattern("/api/ivrs/%s/action_urls", main), status=500)
     pbx.control.fault(method="GET", path="/api/ivrs", status=500)
-    pbx.control.fault(method="GET", path=fault_path("/api/ivrs/%s/action_urls", sales), status=500)
+    pbx.control.fault(method="GET", path=path_pattern("/api/ivrs/%s/action_urls", sales), status=500)
     tasks = [
         may_fail("The IVR cannot be read", ivr_id=main),
         may_fail("Its action URLs cannot be read", ivr_id=main),
@@ -271,7 +268,7 @@ def test_transient_errors_are_retried(pbx, check):
     main = pbx.ivr_id
     # retry_after=0 keeps the test fast; without it the client's jittered backoff would apply.
     pbx.control.fault(method="GET", path="/api/ivrs", status=503, retry_after=0)
-    pbx.control.fault(method="GET", path=fault_path("/api/ivrs/%s/action_urls", main), status=503, retry_after=0, count=2)
+    pbx.control.fault(method="GET", path=path_pattern("/api/ivrs/%s/action_urls", main), status=503, retry_after=0, count=2)
     run = pbx.run([info("Through a busy gateway", ivr="8000")], check=check)
     assert run.rc == 0, run.output
     assert run.result["action_urls"] == expected(pbx)

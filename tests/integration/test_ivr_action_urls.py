@@ -16,6 +16,7 @@ import json
 
 import pytest
 
+from conftest import path_pattern, sent_path
 from test_ivr_action_url_lifecycle import MODES
 
 PASSWORD = "hookpass7731"
@@ -119,7 +120,7 @@ def test_check_apply_apply_check(pbx, state, secrets, update):
         assert step["changed"] is False and step["changes"] == [] and step["diff"] == [], step["task"]
         # One listing of /ivrs for the number, one read per listed IVR, nothing else.
         assert sorted(entry["path"] for entry in step["sim_requests"]) == sorted(
-            ["/api/ivrs", "/api/ivrs/%s/action_urls" % ids["main"], "/api/ivrs/%s/action_urls" % ids["support"]])
+            ["/api/ivrs", sent_path("/api/ivrs/%s/action_urls", ids["main"]), sent_path("/api/ivrs/%s/action_urls", ids["support"])])
         assert step["after"] == step["before"]
 
     assert names(pbx, ids["main"]) == case["stored"]["main"] and names(pbx, ids["support"]) == case["stored"]["support"]
@@ -225,7 +226,7 @@ def three_ivrs(pbx):
 def test_a_refused_write_stops_the_task_with_the_writes_done_and_a_rerun_converges(pbx):
     ivr_ids = three_ivrs(pbx)
     # The second of three creates: one per IVR, so the rule can name the second IVR's path.
-    pbx.control.fault(kind="status", method="POST", path="/api/ivrs/%s/action_urls" % ivr_ids[1], status=400,
+    pbx.control.fault(kind="status", method="POST", path=path_pattern("/api/ivrs/%s/action_urls", ivr_ids[1]), status=400,
                       message="url: refused by the PBX")
     config = [dict(ivr_id=ivr_id, action_urls=[hook("hook-%d" % number)]) for number, ivr_id in enumerate(ivr_ids)]
     run = pbx.run([dict(task("Declare", config=config), ignore_errors=True), task("Declare again", config=config)])
@@ -243,8 +244,8 @@ def test_a_refused_write_stops_the_task_with_the_writes_done_and_a_rerun_converg
 def test_lost_create_answers_never_make_a_duplicate(pbx):
     ivr_ids = three_ivrs(pbx)
     # A create that keeps answering 500 fails the task; one whose answer is lost after the commit is found.
-    pbx.control.fault(kind="status", method="POST", path="/api/ivrs/%s/action_urls" % ivr_ids[0], status=500, count=4)
-    pbx.control.fault(kind="commit_drop", method="POST", path="/api/ivrs/%s/action_urls" % ivr_ids[1])
+    pbx.control.fault(kind="status", method="POST", path=path_pattern("/api/ivrs/%s/action_urls", ivr_ids[0]), status=500, count=4)
+    pbx.control.fault(kind="commit_drop", method="POST", path=path_pattern("/api/ivrs/%s/action_urls", ivr_ids[1]))
     first = [dict(ivr_id=ivr_ids[0], action_urls=[hook("a")])]
     second = [dict(ivr_id=ivr_ids[1], action_urls=[hook("b")])]
     run = pbx.run([dict(task("Always 500", config=first, pbx_timeout=3), ignore_errors=True), task("Answer lost", config=second)])
@@ -280,8 +281,8 @@ def test_requests_per_task(pbx):
     assert not any(result["changed"] for result in run.results) and run.writes == []
     # 101 IVRs: two pages of /ivrs for all the numbers together, never one lookup per IVR.
     assert by_number.count("/api/ivrs") == 2 and len(by_number) == 2 + 100
-    assert sorted(by_number[2:]) == sorted("/api/ivrs/%s/action_urls" % listed[number] for number in numbers)
+    assert sorted(by_number[2:]) == sorted(sent_path("/api/ivrs/%s/action_urls", listed[number]) for number in numbers)
     assert every.count("/api/ivrs") == 2 and len(every) == 2 + 101
-    reads = sorted("/api/ivrs/%s/action_urls" % listed[number] for number in numbers[:3])
+    reads = sorted(sent_path("/api/ivrs/%s/action_urls", listed[number]) for number in numbers[:3])
     assert sorted(by_id_with_token) == reads
     assert by_id[0] == "/api/login/oauth/token" and sorted(by_id[1:]) == reads
