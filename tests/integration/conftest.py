@@ -124,6 +124,7 @@ class Pbx:
             ANSIBLE_CALLBACKS_ENABLED="portsip_test_record",
             PORTSIP_TEST_RECORD=str(record),
             PORTSIP_TEST_SIM_URL=self.sim.base_url,
+            PORTSIP_TEST_SIM_CA=self.sim.ca_file or "",
             ANSIBLE_NOCOLOR="1",
             ANSIBLE_RETRY_FILES_ENABLED="0",
             ANSIBLE_LOCALHOST_WARNING="0",

@@ -12,13 +12,14 @@ short_description: Record each task result as a JSON line, for the integration t
 description:
   - Appends one JSON object per task result to the file named by E(PORTSIP_TEST_RECORD).
   - When E(PORTSIP_TEST_SIM_URL) names the simulator, each result also gets C(sim_requests), the entries of the
-    simulator's request log made while its task ran.
+    simulator's request log made while its task ran; E(PORTSIP_TEST_SIM_CA) is its CA when it serves HTTPS.
 requirements:
   - enabled in the test run's ANSIBLE_CALLBACKS_ENABLED
 """
 
 import json
 import os
+import ssl
 import urllib.request
 
 from ansible.plugins.callback import CallbackBase
@@ -36,7 +37,8 @@ class CallbackModule(CallbackBase):
 
     @staticmethod
     def _sim_log():
-        with urllib.request.urlopen(os.environ["PORTSIP_TEST_SIM_URL"] + "/_sim/log", timeout=10) as answer:
+        context = ssl.create_default_context(cafile=os.environ.get("PORTSIP_TEST_SIM_CA") or None)
+        with urllib.request.urlopen(os.environ["PORTSIP_TEST_SIM_URL"] + "/_sim/log", timeout=10, context=context) as answer:
             return json.loads(answer.read())["entries"]
 
     def v2_playbook_on_task_start(self, task, is_conditional):
