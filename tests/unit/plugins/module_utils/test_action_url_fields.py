@@ -91,9 +91,10 @@ class TestUpdateBody:
 
 
 class TestSecretsAtRisk:
+    @pytest.mark.parametrize("auth", ["BASIC", "DIGEST"])
     @pytest.mark.parametrize("stored", [dict(STORED, password="******"), STORED])
-    def test_a_secret_in_use_that_the_server_hides(self, stored):
-        assert fields.secrets_at_risk(stored, {"enabled": False}) == ["password"]
+    def test_a_secret_in_use_that_the_server_hides(self, stored, auth):
+        assert fields.secrets_at_risk(dict(stored, auth=auth), {"enabled": False}) == ["password"]
 
     @pytest.mark.parametrize("stored, wanted", [
         (dict(STORED, password="******"), {"password": "newpass1"}),

@@ -89,8 +89,9 @@ class TestLogin:
         client.get("/ivrs/abc")
         assert len(calls_to(mocked, "POST", "/login/oauth/token")) == 1
 
-    def test_falls_back_to_sign_in_when_the_oauth_endpoint_is_missing(self, mocked, sleeps, warnings):
-        mocked.post(API + "/login/oauth/token", status=404, json={"errors": [{"code": "UNKNOWN", "message": "not found"}]})
+    @pytest.mark.parametrize("status", [404, 405])
+    def test_falls_back_to_sign_in_when_the_oauth_endpoint_is_missing(self, mocked, sleeps, warnings, status):
+        mocked.post(API + "/login/oauth/token", status=status, json={"errors": [{"code": "UNKNOWN", "message": "not here"}]})
         mocked.post(API + "/auth/sign_in", json=TOKEN_ANSWER)
         mocked.get(API + "/ivrs/abc", json={"id": "abc"})
         make_client(sleeps, warnings).get("/ivrs/abc")
@@ -104,6 +105,28 @@ class TestLogin:
         with pytest.raises(PortsipError, match="two-factor authentication"):
             make_client(sleeps, warnings).get("/ivrs")
         assert not calls_to(mocked, "GET", "/ivrs")
+
+    @pytest.mark.parametrize("status", [400, 403, 500])
+    def test_no_sign_in_fallback_for_other_failures(self, mocked, sleeps, warnings, status):
+        mocked.post(API + "/login/oauth/token", status=status, json={"errors": [{"code": "UNKNOWN", "message": "no"}]})
+        with pytest.raises(PortsipError):
+            make_client(sleeps, warnings).get("/ivrs")
+        assert not calls_to(mocked, "POST", "/auth/sign_in")
+
+    @pytest.mark.parametrize("status", [429, 502, 503, 504])
+    def test_logins_retry_transient_statuses(self, mocked, sleeps, warnings, status):
+        mocked.post(API + "/login/oauth/token", status=status)
+        mocked.post(API + "/login/oauth/token", json=TOKEN_ANSWER)
+        mocked.get(API + "/ivrs/abc", json={"id": "abc"})
+        assert make_client(sleeps, warnings).get("/ivrs/abc") == {"id": "abc"}
+        assert len(calls_to(mocked, "POST", "/login/oauth/token")) == 2
+        assert len(sleeps) == 1 and "POST /login/oauth/token: HTTP %d, retrying" % status in warnings[0]
+
+    def test_logins_retry_dropped_connections_a_bounded_number_of_times(self, mocked, sleeps, warnings):
+        mocked.post(API + "/login/oauth/token", body=requests.ConnectionError("refused"))
+        with pytest.raises(PortsipError, match="after 4 attempts"):
+            make_client(sleeps, warnings).get("/ivrs")
+        assert len(calls_to(mocked, "POST", "/login/oauth/token")) == MAX_ATTEMPTS
 
     def test_refused_login_names_the_options_to_check(self, mocked, sleeps, warnings):
         mocked.post(API + "/login/oauth/token", status=400,
@@ -375,6 +398,34 @@ class TestPaging:
 
 
 class TestSession:
+    def test_one_session_serves_every_request_of_a_run(self, mocked, sleeps, warnings, monkeypatch):
+        sessions = []
+        send = requests.sessions.Session.request
+
+        def recording(session, *args, **kwargs):
+            sessions.append(session)
+            return send(session, *args, **kwargs)
+
+        monkeypatch.setattr(requests.sessions.Session, "request", recording)
+        mocked.post(API + "/login/oauth/token", json=TOKEN_ANSWER)
+        mocked.get(API + "/ivrs/abc", status=401)
+        mocked.get(API + "/ivrs/abc", json={"id": "abc"})
+        mocked.post(API + "/ivrs/abc/action_urls", status=201, json={"id": "u1"})
+        mocked.post(API + "/ivrs/abc/action_urls/u1/destroy", status=204)
+        client = make_client(sleeps, warnings)
+        client.get("/ivrs/abc")
+        client.create("/ivrs/abc/action_urls", {"name": "x"}, lambda: None)
+        client.destroy("/ivrs/abc/action_urls/u1")
+        assert len(sessions) == len(mocked.calls) == 6  # login, 401, refresh, read, create, destroy
+        assert all(session is client.session for session in sessions)
+
+    @pytest.mark.parametrize("timeout", [7, 45])
+    def test_the_timeout_reaches_every_request(self, mocked, sleeps, warnings, timeout):
+        mocked.post(API + "/login/oauth/token", json=TOKEN_ANSWER)
+        mocked.get(API + "/ivrs/abc", json={"id": "abc"})
+        make_client(sleeps, warnings, timeout=timeout).get("/ivrs/abc")
+        assert [call.request.req_kwargs["timeout"] for call in mocked.calls] == [timeout, timeout]
+
     def test_one_session_per_client_with_keep_alive(self, mocked, sleeps, warnings):
         mocked.get(API + "/ivrs/abc", json={"id": "abc"})
         client = make_client(sleeps, warnings, access_token="t")
