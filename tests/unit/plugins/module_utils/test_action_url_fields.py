@@ -159,6 +159,22 @@ def test_problems_name_the_option(option, value, message):
     assert message in found[0]
 
 
-@pytest.mark.parametrize("mask", ["1000", "3000-4000", "1**", "ALL", "1;2;3000-4000;5*", " 1 ; 2 "])
+@pytest.mark.parametrize("mask", ["1000", "3000-4000", "1**", "ALL", "1;2;3000-4000;5*", " 1 ; 2 ", "1;01", "1-3;2", "1;1*"])
 def test_well_formed_masks_pass(mask):
     assert fields.problems({"dtmf_mask": mask, "caller_mask": mask}) == []
+
+
+# PBX 22.6 refuses a mask that lists an entry twice. Entries are compared as they are sent, white space trimmed and
+# ALL in capitals, so spacing or case does not make an entry new.
+@pytest.mark.parametrize("mask, repeated", [
+    ("1;2;1", "1"),
+    ("1; 1", "1"),
+    (" 1 ;2;1 ", "1"),
+    ("all;ALL", "ALL"),
+    ("100-199;5;100-199", "100-199"),
+    ("1**;1**", "1**"),
+])
+@pytest.mark.parametrize("option", ["dtmf_mask", "caller_mask"])
+def test_repeated_mask_entries_are_refused_naming_the_entry(option, mask, repeated):
+    assert fields.problems({option: mask}) == [
+        "%s: entry %r appears more than once; the PBX (22.6+) refuses repeated entries" % (option, repeated)]
