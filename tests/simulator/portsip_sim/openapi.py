@@ -27,26 +27,21 @@ def spec_path():
     return os.environ.get('PORTSIP_OPENAPI') or os.path.normpath(os.path.join(REPO_ROOT, '..', 'shared', 'portsip-api', SPEC_NAME))
 
 
-def _action_url_schemas(spec):
-    """Every schema of an action URL, in requests and answers: the ones that have a `url` property."""
-    found = []
-
-    def walk(node):
-        if isinstance(node, dict):
-            if isinstance(node.get('properties'), dict) and 'url' in node['properties']:
-                found.append(node)
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-    walk(spec['paths'])
-    return found
+def _dicts(node):
+    """Every object in a JSON document, parents before their children."""
+    if isinstance(node, dict):
+        yield node
+        node = list(node.values())
+    if isinstance(node, list):
+        for child in node:
+            yield from _dicts(child)
 
 
 def _drop_url_pattern(spec):
-    for schema in _action_url_schemas(spec):
-        schema['properties']['url'].pop('pattern', None)
+    # Every action URL schema, in requests and answers, is the one with a `url` property.
+    for schema in list(_dicts(spec['paths'])):
+        if isinstance(schema.get('properties'), dict) and 'url' in schema['properties']:
+            schema['properties']['url'].pop('pattern', None)
 
 
 def _sign_in_branches_required(spec):
@@ -55,15 +50,10 @@ def _sign_in_branches_required(spec):
         branch['required'] = ['two_factor_enabled', 'token'] if 'two_factor_enabled' in branch['properties'] else ['access_token']
 
 
-def _anchor_patterns(node):
-    if isinstance(node, dict):
-        if isinstance(node.get('pattern'), str):
-            node['pattern'] = '^(?:%s)$' % node['pattern']
-        for value in node.values():
-            _anchor_patterns(value)
-    elif isinstance(node, list):
-        for value in node:
-            _anchor_patterns(value)
+def _anchor_patterns(spec):
+    for schema in list(_dicts(spec['paths'])):
+        if isinstance(schema.get('pattern'), str):
+            schema['pattern'] = '^(?:%s)$' % schema['pattern']
 
 
 # The password grant, as the vendor's API guide documents it (form fields, the fixed public client_id).
