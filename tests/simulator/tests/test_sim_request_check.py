@@ -52,9 +52,9 @@ def test_what_the_modules_send_is_in_the_spec(sim, session, ivr):
     base = session.base
     session.get(base + '/ivrs', params={'filter': "name eq '8000' or extension_number eq '8000'", 'skip': 0, 'top': 100})
     session.get(base + ivr)
-    created = session.post(base + ivr + '/action_urls', json={'name': 'crm', 'type': 'DTMF', 'dtmf_mask': '1;2', 'method': 'GET',
-                                                             'url': 'https://a.io/x', 'auth': 'DIGEST', 'username': 'hookuser',
-                                                             'password': 'hookpass1', 'headers': ''}).json()['id']
+    body = {'name': 'crm', 'type': 'DTMF', 'dtmf_mask': '1;2', 'method': 'GET', 'url': 'https://a.io/x', 'auth': 'DIGEST',
+            'username': 'hookuser', 'password': 'hookpass1', 'headers': ''}
+    created = session.post(base + ivr + '/action_urls', json=body).json()['id']
     session.post(base + ivr + '/action_urls/' + created, json={'enabled': True, 'request_timeout': 0})
     session.get(base + ivr + '/action_urls')
     session.post(base + ivr + '/action_urls/' + created + '/destroy')
