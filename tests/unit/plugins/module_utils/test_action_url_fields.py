@@ -139,6 +139,7 @@ def test_predicted_create_fills_server_defaults():
     ("dtmf_mask", "1-2-3", "entry '1-2-3'"),
     ("dtmf_mask", "1" * 256, "at most 255"),
     ("caller_mask", "+4930", "entry '+4930'"),
+    ("caller_mask", "1" * 256, "at most 255"),
     ("url", "crm.example.com/hook", "http:// or https://"),
     ("url", "ftp://crm.example.com", "http:// or https://"),
     ("url", "https://" + "a" * 121, "at most 128"),

@@ -144,9 +144,10 @@ class TestLogin:
         assert len(mocked.calls) == 1
         assert mocked.calls[0].request.headers["Authorization"] == "Bearer static"
 
-    def test_no_credentials(self, sleeps, warnings):
+    @pytest.mark.parametrize("credentials", [dict(), dict(username="admin"), dict(password="secretpw")])
+    def test_no_credentials(self, sleeps, warnings, credentials):
         with pytest.raises(PortsipError, match="no credentials"):
-            Client(PBX).get("/ivrs")
+            Client(PBX, **credentials).get("/ivrs")
 
 
 class TestUnauthorizedMidRun:
@@ -231,6 +232,13 @@ class TestRetries:
         mocked.get(API + "/ivrs/abc", json={"id": "abc"})
         make_client(sleeps, warnings, access_token="t").get("/ivrs/abc")
         assert sleeps == [client_module.RETRY_AFTER_CAP_SECONDS]
+
+    def test_retry_after_http_date_counts_from_now(self, mocked, sleeps, warnings, monkeypatch):
+        monkeypatch.setattr(client_module.time, "time", lambda: 4102444800.0)  # 2100-01-01 00:00:00 UTC
+        mocked.get(API + "/ivrs/abc", status=503, headers={"Retry-After": "Fri, 01 Jan 2100 00:00:05 GMT"})
+        mocked.get(API + "/ivrs/abc", json={"id": "abc"})
+        make_client(sleeps, warnings, access_token="t").get("/ivrs/abc")
+        assert sleeps == [5.0]
 
     def test_gives_up_after_the_bounded_count_with_the_server_message(self, mocked, sleeps, warnings):
         mocked.get(API + "/ivrs/abc", status=503, json={"errors": [{"code": "UNKNOWN", "message": "busy"}]})
