@@ -37,6 +37,7 @@ def _mask_entries(value):
 
 
 def _check_mask(value):
+    seen = set()
     for entry in _mask_entries(value):
         if not _MASK_ENTRY.match(entry):
             return "entry %r is not digits, a lo-hi range, digits with * wildcards, or ALL" % entry
@@ -44,6 +45,10 @@ def _check_mask(value):
             low, high = entry.split("-")
             if int(low) > int(high):
                 return "range %r has its low end above its high end" % entry
+        # Compared as normalised, as they are sent: " 1" and "1" are the same entry to the PBX.
+        if entry in seen:
+            return "entry %r appears more than once; the PBX (22.6+) refuses repeated entries" % entry
+        seen.add(entry)
     return None
 
 

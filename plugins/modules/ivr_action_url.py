@@ -72,6 +72,8 @@ options:
       - The digits that trigger a O(type=DTMF) action URL, as a V(;)-separated list of entries, at most 255 characters.
       - "An entry is digits (V(1000)), a range V(lo-hi) with lo <= hi (V(3000-4000)), digits with V(*) for any one
         digit (V(1**), PBX 22.2.19 and later), or V(ALL) for any input (PBX 22.6 and later)."
+      - Each entry may appear only once, as the PBX requires; entries are compared with white space trimmed and
+        V(ALL) in any case, so V(1; 1) repeats V(1).
       - A DTMF match overrides the virtual receptionist's own key menu for those digits.
     type: str
   caller_mask:

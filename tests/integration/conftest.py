@@ -7,6 +7,11 @@
 Each test gets the simulator back in its start-up state. A playbook run returns
 every task's result (recorded by a small callback plugin), the console output,
 and the requests the simulator saw during the run.
+
+The simulator checks every request against the vendor's OpenAPI description
+(../shared/portsip-api/): a request it does not allow fails the test that sent
+it. Where the description is absent the check is skipped, saying so, unless CI
+is set: there it fails.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -27,6 +32,7 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, "tests", "simulator"))
 
 from portsip_sim import Simulator  # noqa: E402  pylint: disable=wrong-import-position
+from portsip_sim.openapi import spec_path  # noqa: E402  pylint: disable=wrong-import-position
 
 ACCESS_TOKEN = "integration-access-token-4f1d"
 
@@ -43,11 +49,13 @@ PLAYBOOK = os.path.join(os.path.dirname(sys.executable), "ansible-playbook")
 
 
 class Run:
-    def __init__(self, rc, output, results, log):
+    def __init__(self, rc, output, results, log, received):
         self.rc = rc
         self.output = output
         self.results = results
         self.log = log
+        # The log with the bodies as the simulator received them, secrets in clear: assert on it, never print it.
+        self.received = received
 
     @property
     def text(self):
@@ -61,6 +69,10 @@ class Run:
     @property
     def writes(self):
         return [entry for entry in self.log if entry["write"]]
+
+    @property
+    def received_writes(self):
+        return [entry for entry in self.received if entry["write"]]
 
     @property
     def result(self):
@@ -134,33 +146,61 @@ class Pbx:
         results = []
         if record.exists():
             results = [json.loads(line) for line in record.read_text().splitlines()]
-        return Run(completed.returncode, completed.stdout + completed.stderr, results, self.control.log())
+        return Run(completed.returncode, completed.stdout + completed.stderr, results, self.control.log(), self.sim.received())
 
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "smoke: the few tests the version matrix runs, which together use every module")
 
 
+def openapi_spec():
+    """The path of the OpenAPI description the simulator checks requests against, or None to check nothing."""
+    if os.path.exists(spec_path()):
+        return spec_path()
+    if os.environ.get("CI"):
+        pytest.fail("the PortSIP OpenAPI description is missing at %s: CI must check every request against it "
+                    "(set PORTSIP_OPENAPI to its path)" % spec_path())
+    return None
+
+
+def pytest_report_header(config):
+    if os.path.exists(spec_path()):
+        return "requests checked against %s" % spec_path()
+    return "requests NOT checked against the OpenAPI description: %s is missing (set PORTSIP_OPENAPI)" % spec_path()
+
+
+def simulator_with(**settings):
+    """A simulator with the tests' access token, the IVR "Main Menu" (8000) and the request check."""
+    return Simulator(demo=True, access_token=ACCESS_TOKEN, openapi=openapi_spec(), **settings)
+
+
+def checked_pbx(sim, tmp_path):
+    """A Pbx on ``sim`` back at its start; afterwards, any request outside the OpenAPI description fails the test."""
+    sim.reset()
+    yield Pbx(sim, tmp_path)
+    violations = sim.spec_violations()
+    assert not violations, "requests outside the vendor's OpenAPI description:\n" + "\n".join(violations)
+
+
 @pytest.fixture(scope="session")
 def simulator():
-    with Simulator(demo=True, access_token=ACCESS_TOKEN) as sim:
+    with simulator_with() as sim:
         yield sim
 
 
 @pytest.fixture
 def pbx(simulator, tmp_path):
-    simulator.reset()
-    return Pbx(simulator, tmp_path)
+    yield from checked_pbx(simulator, tmp_path)
 
 
 @pytest.fixture(scope="session")
 def tls_simulator(tmp_path_factory):
-    with Simulator(demo=True, access_token=ACCESS_TOKEN, tls=True, tls_dir=str(tmp_path_factory.mktemp("tls"))) as sim:
+    """The simulator over HTTPS, with a certificate signed by its own test CA (``sim.ca_file``)."""
+    with simulator_with(tls=True, tls_dir=str(tmp_path_factory.mktemp("tls"))) as sim:
         yield sim
 
 
 @pytest.fixture
 def tls_pbx(tls_simulator, tmp_path):
     """As pbx, over HTTPS with a certificate of the simulator's own CA (tls_pbx.sim.ca_file)."""
-    tls_simulator.reset()
-    return Pbx(tls_simulator, tmp_path)
+    yield from checked_pbx(tls_simulator, tmp_path)

@@ -19,7 +19,9 @@ INVALID = [
     ("dtmf_mask letters", dict(dtmf_mask="1;abc"), "dtmf_mask", False),
     ("dtmf_mask reversed range", dict(dtmf_mask="400-300"), "dtmf_mask", False),
     ("dtmf_mask double range", dict(dtmf_mask="1-2-3"), "dtmf_mask", False),
-    ("dtmf_mask too long", dict(dtmf_mask=";".join(["12345"] * 43)), "dtmf_mask", False),
+    ("dtmf_mask too long", dict(dtmf_mask=";".join(str(12345 + n) for n in range(43))), "dtmf_mask", False),
+    ("dtmf_mask repeated entry", dict(dtmf_mask="1;2;1"), "dtmf_mask", False),
+    ("caller_mask repeated entry, spaced", dict(type="CALLER", caller_mask="100; 100"), "caller_mask", False),
     ("dtmf_mask missing for DTMF", dict(dtmf_mask=None), "dtmf_mask", False),
     ("caller_mask with plus", dict(type="CALLER", caller_mask="+4930"), "caller_mask", False),
     ("caller_mask missing for CALLER", dict(type="CALLER"), "caller_mask", False),
@@ -81,6 +83,9 @@ def test_the_message_is_clear_enough_to_act_on(pbx):
     run = pbx.run([{"name": "Too long", "portsip.pbx.ivr_action_url": dict(GOOD, ivr_id=pbx.ivr_id, name="n" * 70, dtmf_mask="9-1")}])
     assert run.result["msg"] == ("name: must be at most 64 characters long, got 70; "
                                  "dtmf_mask: range '9-1' has its low end above its high end")
+    repeated = pbx.run([{"name": "Repeated", "portsip.pbx.ivr_action_url": dict(GOOD, ivr_id=pbx.ivr_id, dtmf_mask="1;2; 1")}])
+    assert repeated.result["msg"] == "dtmf_mask: entry '1' appears more than once; the PBX (22.6+) refuses repeated entries"
+    assert repeated.log == []
     missing = pbx.run([{"name": "Missing", "portsip.pbx.ivr_action_url": dict(ivr_id=pbx.ivr_id, name="crm-lookup", enabled=True)}])
     assert missing.result["msg"] == "action URL 'crm-lookup' does not exist yet; to create it, also set: type, url"
 

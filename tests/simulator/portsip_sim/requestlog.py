@@ -6,6 +6,7 @@ __metaclass__ = type
 
 # The record of API requests that tests read to count calls and to prove that check mode wrote nothing.
 
+import copy
 import itertools
 import threading
 
@@ -28,17 +29,24 @@ class RequestLog:
     """Entries: seq, method, path, query (dict), body (parsed, redacted; null when absent or unreadable),
     status (as decided by the simulator: for commit_drop it was never sent; null for drop, and when the client had
     hung up before the answer went out), fault (kind or null),
-    write (true for a POST other than a login). Thread-safe."""
+    write (true for a POST other than a login). Thread-safe.
+
+    The bodies as received are kept too, for in-process tests that must see what a client really sent (a secret,
+    or a mask sent back as one); they are never served over HTTP.
+    """
 
     def __init__(self):
         self._entries = []
+        self._received = {}  # seq -> body as received
         self._seq = itertools.count(1)
         self._lock = threading.Lock()
 
     def add(self, method, path, query, body, status, fault):
         with self._lock:
+            seq = next(self._seq)
+            self._received[seq] = copy.deepcopy(body)
             self._entries.append({
-                'seq': next(self._seq),
+                'seq': seq,
                 'method': method,
                 'path': path,
                 'query': query,
@@ -48,9 +56,12 @@ class RequestLog:
                 'write': method == 'POST' and path not in AUTH_PATHS,
             })
 
-    def entries(self):
+    def entries(self, redacted=True):
+        """The entries, oldest first; redacted=False gives each body as received, secrets in clear."""
         with self._lock:
-            return [dict(entry) for entry in self._entries]
+            if redacted:
+                return [dict(entry) for entry in self._entries]
+            return [dict(entry, body=copy.deepcopy(self._received[entry['seq']])) for entry in self._entries]
 
     def writes(self):
         return [entry for entry in self.entries() if entry['write']]
@@ -58,3 +69,4 @@ class RequestLog:
     def clear(self):
         with self._lock:
             self._entries.clear()
+            self._received.clear()

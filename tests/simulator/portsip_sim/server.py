@@ -26,6 +26,7 @@ from .commits import Commits
 from .config import Config
 from .control import Control
 from .faults import Faults
+from .openapi import RequestChecker
 from .requestlog import RequestLog
 from .state import State
 
@@ -37,12 +38,16 @@ class Simulator:
     switches secrets, update, unknown_id_status, oauth_endpoint, max_page_size, skip_base, ignore_filter, token_ttl,
     blank_defaults),
     plus seed (a seed document, or the path of a JSON file holding one), ivrs (generate that many IVRs),
-    demo (add the IVR "Main Menu", extension 8000) and verbose (log each request to stderr).
+    demo (add the IVR "Main Menu", extension 8000), verbose (log each request to stderr) and openapi (the path of
+    the vendor's OpenAPI description: every API request is checked against it, see spec_violations(); needs
+    openapi-core).
     """
 
-    def __init__(self, seed=None, ivrs=0, demo=False, verbose=False, **settings):
+    def __init__(self, seed=None, ivrs=0, demo=False, verbose=False, openapi=None, **settings):
         self.config = Config(**settings)
         self.verbose = verbose
+        self.checker = RequestChecker(openapi) if openapi else None
+        self._violations = []
         self.lock = threading.Lock()
         self.state = State({'username': self.config.username, 'password': self.config.password, 'domain': self.config.domain})
         self.tokens = Tokens(self.config)
@@ -123,6 +128,7 @@ class Simulator:
             self.config.set_switches(self._initial[1])
             self.log.clear()
             self.faults.clear()
+            self._violations.clear()
 
     def _abandon_pending(self):
         self.commits.cancel()
@@ -137,6 +143,22 @@ class Simulator:
     def expire_tokens(self):
         with self.lock:
             self.tokens.expire_all()
+
+    def spec_violations(self):
+        """Messages for each API request so far (since the last reset) that the OpenAPI description does not allow."""
+        with self.lock:
+            return list(self._violations)
+
+    def received(self):
+        """The request log with each body as received, secrets in clear: for assertions in tests, never to print."""
+        return self.log.entries(redacted=False)
+
+    def check_request(self, method, url, headers, raw):
+        if self.checker is not None:
+            problems = self.checker.problems(self.base_url, method, url.path, urllib.parse.parse_qsl(url.query, keep_blank_values=True),
+                                             headers.items(), headers.get('Content-Type'), raw)
+            with self.lock:
+                self._violations += problems
 
     def api_request(self, request):
         with self.lock:
@@ -274,6 +296,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         if url.path.startswith('/_sim/'):
             self._send(*sim.control_request(method, url.path, raw))
             return
+        sim.check_request(method, url, self.headers, raw)
         request, answer = self._request(method, url, raw)
         rule = sim.faults.take(method, url.path)
         fault = rule.kind if rule else None

@@ -60,14 +60,24 @@ def _bool(value):
     return None if isinstance(value, bool) else 'must be a boolean'
 
 
+def _mask(value):
+    # PBX 22.6 refuses a mask that lists an entry twice.
+    problem = _text(0, 255)(value)
+    if problem:
+        return problem
+    entries = [entry.strip() for entry in value.split(';') if entry.strip()]
+    repeated = sorted({entry for entry in entries if entries.count(entry) > 1})
+    return 'entries must be unique, repeated: %s' % ', '.join(repeated) if repeated else None
+
+
 # field: (check, server default); None stands for the null the PBX returns for a field never set.
 # url is only length-checked: the pattern the vendor spec gives it is a copy of the username pattern.
 ACTION_URL_FIELDS = {
     'name': (_text(1, 64), None),
     'enabled': (_bool, False),
     'type': (_choice('DTMF', 'CALLER'), None),
-    'dtmf_mask': (_text(0, 255), None),
-    'caller_mask': (_text(0, 255), None),
+    'dtmf_mask': (_mask, None),
+    'caller_mask': (_mask, None),
     'method': (_choice('GET', 'POST'), None),
     'url': (_text(1, 128), None),
     'headers': (_text(), None),

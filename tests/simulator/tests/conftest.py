@@ -16,6 +16,7 @@ sys.path.insert(0, SIMULATOR_DIR)
 
 from portsip_sim import Simulator  # noqa: E402 pylint: disable=wrong-import-position
 from portsip_sim.api import CLIENT_ID  # noqa: E402 pylint: disable=wrong-import-position
+from portsip_sim.openapi import spec_path  # noqa: E402 pylint: disable=wrong-import-position
 
 SEED = {
     'ivrs': [
@@ -58,6 +59,17 @@ class Api:
 
     def url(self, path, *ids):
         return self.base + path % tuple(urllib.parse.quote(value, safe='') for value in ids)
+
+
+@pytest.fixture(scope='session')
+def spec_file():
+    """The vendor's OpenAPI description; the tests that need it skip without it, but fail in CI (CI set)."""
+    if not os.path.exists(spec_path()):
+        message = 'the PortSIP OpenAPI description was not found at %s (set PORTSIP_OPENAPI to its path)' % spec_path()
+        if os.environ.get('CI'):
+            pytest.fail(message)
+        pytest.skip(message)
+    return spec_path()
 
 
 @pytest.fixture(scope='session', name='shared_sim')

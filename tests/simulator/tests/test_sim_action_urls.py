@@ -39,6 +39,15 @@ def test_create_read_update_delete(api, ivr_id):
     assert api.post(path + '/destroy', ivr_id, url_id).status_code == 404
 
 
+@pytest.mark.parametrize('field', ['dtmf_mask', 'caller_mask'])
+def test_repeated_mask_entries_are_refused_as_pbx_22_6_does(api, ivr_id, field):
+    answer = api.post('/ivrs/%s/action_urls' % ivr_id, json={'name': 'x', field: '1;2; 1;2'})
+    assert answer.status_code == 400
+    assert answer.json()['errors'] == [{'code': 'VALIDATE_FAILED', 'message': '%s: entries must be unique, repeated: 1, 2' % field,
+                                        'detail': {'field': field}}]
+    assert api.post('/ivrs/%s/action_urls' % ivr_id, json={'name': 'x', field: '1;01;1-2'}).status_code == 201
+
+
 def test_duplicate_names_are_accepted(api, ivr_id):
     create(api, ivr_id, {'name': 'crm'})
     assert [item['name'] for item in api.get('/ivrs/%s/action_urls', ivr_id).json()['items']] == ['crm', 'crm']

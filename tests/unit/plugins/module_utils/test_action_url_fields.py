@@ -91,9 +91,10 @@ class TestUpdateBody:
 
 
 class TestSecretsAtRisk:
+    @pytest.mark.parametrize("auth", ["BASIC", "DIGEST"])
     @pytest.mark.parametrize("stored", [dict(STORED, password="******"), STORED])
-    def test_a_secret_in_use_that_the_server_hides(self, stored):
-        assert fields.secrets_at_risk(stored, {"enabled": False}) == ["password"]
+    def test_a_secret_in_use_that_the_server_hides(self, stored, auth):
+        assert fields.secrets_at_risk(dict(stored, auth=auth), {"enabled": False}) == ["password"]
 
     @pytest.mark.parametrize("stored, wanted", [
         (dict(STORED, password="******"), {"password": "newpass1"}),
@@ -138,6 +139,7 @@ def test_predicted_create_fills_server_defaults():
     ("dtmf_mask", "1-2-3", "entry '1-2-3'"),
     ("dtmf_mask", "1" * 256, "at most 255"),
     ("caller_mask", "+4930", "entry '+4930'"),
+    ("caller_mask", "1" * 256, "at most 255"),
     ("url", "crm.example.com/hook", "http:// or https://"),
     ("url", "ftp://crm.example.com", "http:// or https://"),
     ("url", "https://" + "a" * 121, "at most 128"),
@@ -161,7 +163,7 @@ def test_problems_name_the_option(option, value, message):
     assert message in found[0]
 
 
-@pytest.mark.parametrize("mask", ["1000", "3000-4000", "1**", "ALL", "1;2;3000-4000;5*", " 1 ; 2 "])
+@pytest.mark.parametrize("mask", ["1000", "3000-4000", "1**", "ALL", "1;2;3000-4000;5*", " 1 ; 2 ", "1;01", "1-3;2", "1;1*"])
 def test_well_formed_masks_pass(mask):
     assert fields.problems({"dtmf_mask": mask, "caller_mask": mask}) == []
 
@@ -188,3 +190,19 @@ def test_a_blank_stored_value_is_the_server_default(name, default, blank):
 ])
 def test_credential_header_values(headers, values):
     assert fields.credential_header_values(headers) == values
+
+
+# PBX 22.6 refuses a mask that lists an entry twice. Entries are compared as they are sent, white space trimmed and
+# ALL in capitals, so spacing or case does not make an entry new.
+@pytest.mark.parametrize("mask, repeated", [
+    ("1;2;1", "1"),
+    ("1; 1", "1"),
+    (" 1 ;2;1 ", "1"),
+    ("all;ALL", "ALL"),
+    ("100-199;5;100-199", "100-199"),
+    ("1**;1**", "1**"),
+])
+@pytest.mark.parametrize("option", ["dtmf_mask", "caller_mask"])
+def test_repeated_mask_entries_are_refused_naming_the_entry(option, mask, repeated):
+    assert fields.problems({option: mask}) == [
+        "%s: entry %r appears more than once; the PBX (22.6+) refuses repeated entries" % (option, repeated)]

@@ -93,8 +93,9 @@ class TestLogin:
         client.get("/ivrs/abc")
         assert len(calls_to(mocked, "POST", "/login/oauth/token")) == 1
 
-    def test_falls_back_to_sign_in_when_the_oauth_endpoint_is_missing(self, mocked, sleeps, warnings):
-        mocked.post(API + "/login/oauth/token", status=404, json={"errors": [{"code": "UNKNOWN", "message": "not found"}]})
+    @pytest.mark.parametrize("status", [404, 405])
+    def test_falls_back_to_sign_in_when_the_oauth_endpoint_is_missing(self, mocked, sleeps, warnings, status):
+        mocked.post(API + "/login/oauth/token", status=status, json={"errors": [{"code": "UNKNOWN", "message": "not here"}]})
         mocked.post(API + "/auth/sign_in", json=TOKEN_ANSWER)
         mocked.get(API + "/ivrs/abc", json={"id": "abc"})
         make_client(sleeps, warnings).get("/ivrs/abc")
@@ -117,6 +118,28 @@ class TestLogin:
         assert "use an automation account without 2FA or pass pbx_access_token" in str(caught.value)
         assert caught.value.hint is None
 
+    @pytest.mark.parametrize("status", [400, 403, 500])
+    def test_no_sign_in_fallback_for_other_failures(self, mocked, sleeps, warnings, status):
+        mocked.post(API + "/login/oauth/token", status=status, json={"errors": [{"code": "UNKNOWN", "message": "no"}]})
+        with pytest.raises(PortsipError):
+            make_client(sleeps, warnings).get("/ivrs")
+        assert not calls_to(mocked, "POST", "/auth/sign_in")
+
+    @pytest.mark.parametrize("status", [429, 502, 503, 504])
+    def test_logins_retry_transient_statuses(self, mocked, sleeps, warnings, status):
+        mocked.post(API + "/login/oauth/token", status=status)
+        mocked.post(API + "/login/oauth/token", json=TOKEN_ANSWER)
+        mocked.get(API + "/ivrs/abc", json={"id": "abc"})
+        assert make_client(sleeps, warnings).get("/ivrs/abc") == {"id": "abc"}
+        assert len(calls_to(mocked, "POST", "/login/oauth/token")) == 2
+        assert len(sleeps) == 1 and "POST /login/oauth/token: HTTP %d, retrying" % status in warnings[0]
+
+    def test_logins_retry_dropped_connections_a_bounded_number_of_times(self, mocked, sleeps, warnings):
+        mocked.post(API + "/login/oauth/token", body=requests.ConnectionError("refused"))
+        with pytest.raises(PortsipError, match="after 4 attempts"):
+            make_client(sleeps, warnings).get("/ivrs")
+        assert len(calls_to(mocked, "POST", "/login/oauth/token")) == MAX_ATTEMPTS
+
     def test_refused_login_names_the_options_to_check(self, mocked, sleeps, warnings):
         mocked.post(API + "/login/oauth/token", status=400,
                     json={"errors": [{"code": "UNAUTHORIZED", "message": "invalid username or password"}]})
@@ -133,9 +156,10 @@ class TestLogin:
         assert len(mocked.calls) == 1
         assert mocked.calls[0].request.headers["Authorization"] == "Bearer static"
 
-    def test_no_credentials(self, sleeps, warnings):
+    @pytest.mark.parametrize("credentials", [dict(), dict(username="admin"), dict(password="secretpw")])
+    def test_no_credentials(self, sleeps, warnings, credentials):
         with pytest.raises(PortsipError, match="no credentials"):
-            Client(PBX).get("/ivrs")
+            Client(PBX, **credentials).get("/ivrs")
 
     @pytest.mark.parametrize("oauth_status", [None, 404])
     def test_log_in_returns_the_token_answer_and_uses_its_token(self, mocked, sleeps, warnings, oauth_status):
@@ -252,6 +276,13 @@ class TestRetries:
         mocked.get(API + "/ivrs/abc", body=requests.exceptions.ContentDecodingError("bad gzip"))
         with pytest.raises(PortsipError, match="the request failed: bad gzip"):
             make_client(sleeps, warnings, access_token="t").get("/ivrs/abc")
+
+    def test_retry_after_http_date_counts_from_now(self, mocked, sleeps, warnings, monkeypatch):
+        monkeypatch.setattr(client_module.time, "time", lambda: 4102444800.0)  # 2100-01-01 00:00:00 UTC
+        mocked.get(API + "/ivrs/abc", status=503, headers={"Retry-After": "Fri, 01 Jan 2100 00:00:05 GMT"})
+        mocked.get(API + "/ivrs/abc", json={"id": "abc"})
+        make_client(sleeps, warnings, access_token="t").get("/ivrs/abc")
+        assert sleeps == [5.0]
 
     def test_gives_up_after_the_bounded_count_with_the_server_message(self, mocked, sleeps, warnings):
         mocked.get(API + "/ivrs/abc", status=503, json={"errors": [{"code": "UNKNOWN", "message": "busy"}]})
@@ -580,6 +611,34 @@ class TestPaging:
 
 
 class TestSession:
+    def test_one_session_serves_every_request_of_a_run(self, mocked, sleeps, warnings, monkeypatch):
+        sessions = []
+        send = requests.sessions.Session.request
+
+        def recording(session, *args, **kwargs):
+            sessions.append(session)
+            return send(session, *args, **kwargs)
+
+        monkeypatch.setattr(requests.sessions.Session, "request", recording)
+        mocked.post(API + "/login/oauth/token", json=TOKEN_ANSWER)
+        mocked.get(API + "/ivrs/abc", status=401)
+        mocked.get(API + "/ivrs/abc", json={"id": "abc"})
+        mocked.post(API + "/ivrs/abc/action_urls", status=201, json={"id": "u1"})
+        mocked.post(API + "/ivrs/abc/action_urls/u1/destroy", status=204)
+        client = make_client(sleeps, warnings)
+        client.get("/ivrs/abc")
+        client.create("/ivrs/abc/action_urls", {"name": "x"}, lambda: None)
+        client.destroy("/ivrs/abc/action_urls/u1")
+        assert len(sessions) == len(mocked.calls) == 6  # login, 401, refresh, read, create, destroy
+        assert all(session is client.session for session in sessions)
+
+    @pytest.mark.parametrize("timeout", [7, 45])
+    def test_the_timeout_reaches_every_request(self, mocked, sleeps, warnings, timeout):
+        mocked.post(API + "/login/oauth/token", json=TOKEN_ANSWER)
+        mocked.get(API + "/ivrs/abc", json={"id": "abc"})
+        make_client(sleeps, warnings, timeout=timeout).get("/ivrs/abc")
+        assert [call.request.req_kwargs["timeout"] for call in mocked.calls] == [timeout, timeout]
+
     def test_one_session_per_client_with_keep_alive(self, mocked, sleeps, warnings):
         mocked.get(API + "/ivrs/abc", json={"id": "abc"})
         client = make_client(sleeps, warnings, access_token="t")
