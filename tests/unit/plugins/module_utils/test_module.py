@@ -70,14 +70,29 @@ def failure_fixture(make_module, capsys):
     return failure
 
 
-@pytest.mark.parametrize("validate_certs, ca_path, timeout", [(True, None, 30), (False, "/etc/pbx-ca.pem", 7), (True, "/etc/pbx-ca.pem", 1)])
-def test_every_connection_option_reaches_the_client(make_module, validate_certs, ca_path, timeout):
+@pytest.fixture(name="ca_file")
+def ca_file_fixture(tmp_path):
+    path = tmp_path / "pbx-ca.pem"
+    path.write_text("-----BEGIN CERTIFICATE-----\n")
+    return str(path)
+
+
+def options_without_secrets(client):
+    """The client's options but the secrets to redact, which the tests check on their own."""
+    return {name: value for name, value in client.options.items() if name != "secrets"}
+
+
+@pytest.mark.parametrize("validate_certs, with_ca, timeout", [(True, False, 30), (False, True, 7), (True, True, 1)])
+def test_every_connection_option_reaches_the_client(make_module, ca_file, validate_certs, with_ca, timeout):
+    ca_path = ca_file if with_ca else None
     module = make_module(pbx_url=URL, pbx_username="tenantadmin", pbx_password="s3cret", pbx_domain="tenant.example.com",
                          pbx_access_token="token", pbx_validate_certs=validate_certs, pbx_ca_path=ca_path, pbx_timeout=timeout)
     client = module.client()
     assert client.url == URL
-    assert client.options == dict(username="tenantadmin", password="s3cret", domain="tenant.example.com", access_token="token",
-                                  validate_certs=validate_certs, ca_path=ca_path, timeout=timeout, warn=module.warn)
+    assert options_without_secrets(client) == dict(username="tenantadmin", password="s3cret", domain="tenant.example.com",
+                                                   access_token="token", validate_certs=validate_certs, ca_path=ca_path,
+                                                   timeout=timeout, warn=module.warn)
+    assert {"s3cret", "token"} <= set(client.options["secrets"])
 
 
 def test_certificates_are_checked_and_requests_time_out_by_default(make_module):
@@ -86,21 +101,44 @@ def test_certificates_are_checked_and_requests_time_out_by_default(make_module):
     assert (options["username"], options["password"], options["domain"]) == (None, None, None)
 
 
-def test_every_option_falls_back_to_its_environment_variable(make_module, monkeypatch):
-    for name, value in ENV.items():
+def test_every_option_falls_back_to_its_environment_variable(make_module, monkeypatch, ca_file):
+    for name, value in dict(ENV, PORTSIP_CA_PATH=ca_file).items():
         monkeypatch.setenv(name, value)
     module = make_module()
     client = module.client()
     assert client.url == URL
-    assert client.options == dict(username="envadmin", password="envsecret", domain="env.example.com", access_token="envtoken",
-                                  validate_certs=False, ca_path="/env/ca.pem", timeout=9, warn=module.warn)
+    assert options_without_secrets(client) == dict(username="envadmin", password="envsecret", domain="env.example.com",
+                                                   access_token="envtoken", validate_certs=False, ca_path=ca_file, timeout=9,
+                                                   warn=module.warn)
 
 
-def test_the_connection_spec_hides_credentials_and_names_each_variable():
-    spec = module_utils.connection_argument_spec()
-    assert {name for name, option in spec.items() if option.get("no_log")} == {"pbx_password", "pbx_access_token"}
-    assert {name: option["fallback"][1][0] for name, option in spec.items()} == {
-        name: variable for name, (_option, variable) in module_utils.CONNECTION_OPTIONS.items()}
+def test_the_client_knows_every_secret_of_the_task_to_redact(make_module):
+    spec = {"config": {"type": "list", "elements": "dict", "options": {
+        "token": {"type": "str", "no_log": True}, "headers": {"type": "raw"}}}}
+    module = make_module(spec, pbx_url=URL, pbx_access_token="static-token-1", config=[
+        {"token": "webhook-token-1", "headers": {"Authorization": "Bearer hdr-1", "X-Env": "prod"}},
+        {"token": None, "headers": "X-API-Key:key-2&X-App:crm"}])
+    secrets = set(module.client().options["secrets"])
+    assert {"static-token-1", "webhook-token-1", "Bearer hdr-1", "key-2"} <= secrets
+    assert not {"prod", "crm"} & secrets
+
+
+@pytest.fixture(name="warned")
+def warned_fixture(monkeypatch):
+    warned = []
+    monkeypatch.setattr(module_utils.PortsipModule, "warn", lambda module, message: warned.append(message))
+    return warned
+
+
+def test_credentials_over_http_to_another_host_are_warned_about(make_module, warned):
+    make_module(pbx_url="http://pbx.example.com", pbx_access_token="t1234")
+    assert len(warned) == 1 and "unencrypted" in warned[0]
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:8887", "http://localhost", "http://[::1]:8887", "https://pbx.example.com"])
+def test_no_warning_for_loopback_or_https(make_module, warned, url):
+    make_module(pbx_url=url, pbx_access_token="t1234")
+    assert warned == []
 
 
 @pytest.mark.parametrize("args, message", [
@@ -110,6 +148,8 @@ def test_the_connection_spec_hides_credentials_and_names_each_variable():
     (dict(pbx_url=URL), "one of the following is required: pbx_username, pbx_access_token"),
     (dict(pbx_url=URL, pbx_username="admin"), "parameters are required together: pbx_username, pbx_password"),
     (dict(pbx_url=URL, pbx_access_token="static-token-1", ivr_id=""), "ivr_id: must not be empty"),
+    (dict(pbx_url=URL, pbx_access_token="static-token-1", pbx_ca_path="/no/such/ca.pem"), "pbx_ca_path: /no/such/ca.pem is not a file"),
+    (dict(pbx_url=URL, pbx_access_token="static-token-1", pbx_timeout=True), "pbx_timeout: must be a number of seconds"),
 ])
 def test_bad_connection_options_fail_naming_the_option(failure, args, message):
     assert failure({"ivr_id": {"type": "str"}}, **args).startswith(message)
