@@ -116,6 +116,8 @@ def parse_args(argv):
     switches.add_argument('--skip-base', type=int, choices=(0, 1), default=0,
                           help='1 makes skip 1-based: skip=1 (or 0) starts at the first item (default: %(default)s)')
     switches.add_argument('--ignore-filter', action='store_true', help='ignore the filter parameter of lists, as a server without filtering')
+    switches.add_argument('--latency', type=float, default=0.0, metavar='SECONDS',
+                          help='delay every API answer (not the control API\'s) by this long, as a network round trip (default: %(default)s)')
     return parser, parser.parse_args(argv)
 
 

@@ -31,7 +31,7 @@ class Simulator:
     """A PortSIP PBX REST API stand-in listening on the loopback interface.
 
     Keyword arguments are those of Config (host, port, username, password, domain, access_token, tls, tls_dir and the
-    switches secrets, update, unknown_id_status, oauth_endpoint, max_page_size, skip_base, ignore_filter, token_ttl),
+    switches secrets, update, unknown_id_status, oauth_endpoint, max_page_size, skip_base, ignore_filter, token_ttl, latency),
     plus seed (a seed document, or the path of a JSON file holding one), ivrs (generate that many IVRs),
     demo (add the IVR "Main Menu", extension 8000) and verbose (log each request to stderr).
     """
@@ -202,6 +202,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         if url.path.startswith('/_sim/'):
             self._send(*sim.control_request(method, url.path, raw))
             return
+        time.sleep(sim.config.latency)  # outside the lock: concurrent requests wait side by side, as on a real network
         request, answer = self._request(method, url, raw)
         rule = sim.faults.take(method, url.path)
         fault = rule.kind if rule else None
