@@ -4,8 +4,10 @@
 
 """Making one action URL of a virtual receptionist match what the user declared.
 
-One read decides everything; check mode walks the same path and stops only
-before the write.
+The decision (``decide``) needs only what one read of the IVR's action URLs
+returned, and is kept apart from the write (``write``): check mode walks the
+same path and stops only before the write. Both modules that change action
+URLs use this one decision.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -43,59 +45,48 @@ def find(items, url_id=None, name=None):
     return matches[0] if matches else None
 
 
-def _missing_on_create(wanted):
-    required = list(fields.REQUIRED_ON_CREATE)
-    mask = fields.MASK_FOR_TYPE.get(wanted.get("type"))
-    if mask:
-        required.append(mask)
-    return [name for name in required if name not in wanted]
+def missing(wanted, whole=True, exists=False):
+    """The options a declaration lacks.
+
+    ``whole``: everything a create needs, not only what its ``type`` and ``auth`` need.
+    ``exists``: the action URL exists, so it keeps its stored username and secrets.
+    """
+    required = list(fields.REQUIRED_ON_CREATE) if whole else []
+    for option, value, needs in fields.REQUIRED_IF:
+        if wanted.get(option) == value:
+            required += [name for name in needs if not (exists and name in fields.KEPT)]
+    return [name for name in dict.fromkeys(required) if name not in wanted]
 
 
 def _stored(obj):
     return {key: value for key, value in obj.items() if key != "id"}
 
 
-def ensure(client, ivr_id, params, check_mode):
-    """Create, update or delete one action URL; returns the module result."""
-    wanted = fields.desired(params)
-    items = action_urls(client, ivr_id)
-    current = find(items, params.get("id"), params.get("name"))
+class Change:
+    """What one action URL needs, decided from one read before any write."""
 
-    if params["state"] == "absent":
-        if current is None:
-            return dict(changed=False, action_url={}, diff=dict(before={}, after={}))
-        if not check_mode:
-            _destroy(client, ivr_id, current["id"])
-        return dict(changed=True, action_url={}, diff=dict(before=fields.masked(_stored(current)), after={}))
+    def __init__(self, action, current, after, body=None, changed=(), placeholders=None):
+        self.action = action  # "create", "update", "delete", or None when it already matches
+        self.current = current  # the stored object; None before a create
+        self.after = after  # the object as the PBX will hold it; None after a delete
+        self.body = body  # what the write sends
+        self.changed = list(changed)  # names of the fields the write sets or changes
+        self.placeholders = placeholders or {}  # how to show each secret the write sends
 
+
+def decide(items, wanted, update_secrets, url_id=None, absent=False):
+    """The change that makes the IVR's action URLs ``items`` hold ``wanted`` (API form), or lose it."""
+    current = find(items, url_id, wanted.get("name"))
+    if absent:
+        return Change(None, None, None) if current is None else Change("delete", current, None)
     if current is None:
-        return _create(client, ivr_id, params, wanted, check_mode)
-    return _update(client, ivr_id, items, current, wanted, params["update_secrets"], check_mode)
-
-
-def _create(client, ivr_id, params, wanted, check_mode):
-    if params.get("id") is not None:
-        raise Problem("virtual receptionist %s has no action URL with id %r; to create one, give its name and leave id out"
-                      % (ivr_id, params["id"]))
-    missing = _missing_on_create(wanted)
-    if missing:
-        raise Problem("action URL %r does not exist yet; to create it, also set: %s" % (wanted["name"], ", ".join(missing)))
-    after = fields.predicted_create(wanted)
-    if not check_mode:
-        after["id"] = client.create(_path(ivr_id), wanted, lambda: _id_named(client, ivr_id, wanted["name"]))
-    return dict(changed=True, action_url=fields.masked(after), diff=dict(before={}, after=fields.masked(_stored(after))))
-
-
-def _id_named(client, ivr_id, name):
-    matches = _with_name(action_urls(client, ivr_id), name)
-    return matches[0]["id"] if matches else None
-
-
-def _update(client, ivr_id, items, current, wanted, update_secrets, check_mode):
+        lacking = missing(wanted)
+        if lacking:
+            raise Problem("action URL %r does not exist yet; to create it, also set: %s" % (wanted["name"], ", ".join(lacking)))
+        return Change("create", None, fields.predicted_create(wanted), body=wanted, changed=wanted)
     changed = fields.differences(current, wanted, update_secrets)
     if not changed:
-        shown = fields.masked(current)
-        return dict(changed=False, action_url=shown, diff=dict(before=_stored(shown), after=_stored(shown)))
+        return Change(None, current, current)
     if "name" in changed:
         taken = [item["id"] for item in _with_name(items, wanted["name"]) if item["id"] != current["id"]]
         if taken:
@@ -106,12 +97,46 @@ def _update(client, ivr_id, items, current, wanted, update_secrets, check_mode):
         raise Problem("action URL %r needs an update, but the PBX does not give back its stored %s, and an update "
                       "without it could erase it on servers that reset fields left out; set %s in the task"
                       % (current.get("name"), " and ".join(at_risk), " and ".join(at_risk)))
-    if not check_mode:
-        client.update(_path(ivr_id, current["id"]), fields.update_body(current, wanted))
-    after = dict(current, **wanted)
-    placeholders = fields.secret_placeholders(current, wanted, changed)
-    return dict(changed=True, action_url=fields.masked(after, placeholders),
-                diff=dict(before=fields.masked(_stored(current)), after=fields.masked(_stored(after), placeholders)))
+    return Change("update", current, dict(current, **wanted), fields.update_body(current, wanted), changed,
+                  fields.secret_placeholders(current, wanted, changed))
+
+
+def write(client, ivr_id, change):
+    """Make the change on the PBX; returns the action URL's id (a new one after a create)."""
+    if change.action == "create":
+        name = change.body["name"]
+        return client.create(_path(ivr_id), change.body, lambda: _id_named(client, ivr_id, name))
+    url_id = change.current["id"]
+    if change.action == "update":
+        client.update(_path(ivr_id, url_id), change.body)
+    else:
+        _destroy(client, ivr_id, url_id)
+    return url_id
+
+
+def ensure(client, ivr_id, params, check_mode):
+    """Create, update or delete one action URL; returns the module result."""
+    items = action_urls(client, ivr_id)
+    url_id = params.get("id")
+    if url_id is not None and params["state"] == "present" and find(items, url_id) is None:
+        raise Problem("virtual receptionist %s has no action URL with id %r; to create one, give its name and leave id out"
+                      % (ivr_id, url_id))
+    change = decide(items, fields.desired(params), params["update_secrets"], url_id, absent=params["state"] == "absent")
+    after = change.after
+    if change.action and not check_mode:
+        written = write(client, ivr_id, change)
+        if change.action == "create":
+            after = dict(after, id=written)
+    before = {} if change.current is None else fields.masked(_stored(change.current))
+    if after is None:
+        return dict(changed=change.action is not None, action_url={}, diff=dict(before=before, after={}))
+    shown = fields.masked(after, change.placeholders)
+    return dict(changed=change.action is not None, action_url=shown, diff=dict(before=before, after=_stored(shown)))
+
+
+def _id_named(client, ivr_id, name):
+    matches = _with_name(action_urls(client, ivr_id), name)
+    return matches[0]["id"] if matches else None
 
 
 def _destroy(client, ivr_id, url_id):

@@ -91,7 +91,7 @@ class Field:
     """One field of an action URL and every fact about it."""
 
     def __init__(self, name, kind, choices=None, min_length=None, max_length=None, minimum=None,
-                 check=None, secret=False, server_default=None, to_api=None, normalise=None):
+                 check=None, secret=False, server_default=None, blank=None, to_api=None, normalise=None):
         self.name = name
         self.kind = kind
         self.choices = choices
@@ -101,6 +101,9 @@ class Field:
         self.check = check
         self.secret = secret
         self.server_default = server_default
+        # The value that empties the field in a request body; None where the vendor's schema allows no
+        # empty value (a minimum length). The schema types no field as nullable, so null never does.
+        self.blank = blank
         self._to_api = to_api
         self._normalise = normalise
 
@@ -145,13 +148,13 @@ FIELDS = (
     Field("name", "str", min_length=1, max_length=64),
     Field("enabled", "bool", server_default=False),
     Field("type", "str", choices=("DTMF", "CALLER")),
-    Field("dtmf_mask", "str", max_length=255, check=_check_mask,
+    Field("dtmf_mask", "str", max_length=255, check=_check_mask, blank="",
           to_api=lambda value: ";".join(_mask_entries(value)), normalise=lambda value: frozenset(_mask_entries(value))),
-    Field("caller_mask", "str", max_length=255, check=_check_mask,
+    Field("caller_mask", "str", max_length=255, check=_check_mask, blank="",
           to_api=lambda value: ";".join(_mask_entries(value)), normalise=lambda value: frozenset(_mask_entries(value))),
     Field("method", "str", choices=("GET", "POST")),
     Field("url", "str", min_length=1, max_length=128, check=_check_url),
-    Field("headers", "raw", check=_check_headers, to_api=_headers_to_api, normalise=_normalise_headers),
+    Field("headers", "raw", check=_check_headers, blank="", to_api=_headers_to_api, normalise=_normalise_headers),
     Field("connection_timeout", "int", minimum=0, server_default=2),
     Field("request_timeout", "int", minimum=0, server_default=2),
     Field("auth", "str", choices=("DISABLE", "BASIC", "DIGEST", "BEARER"), server_default="DISABLE"),
@@ -161,6 +164,8 @@ FIELDS = (
 )
 BY_NAME = {field.name: field for field in FIELDS}
 SECRETS = tuple(field.name for field in FIELDS if field.secret)
+# Fields that leaving out of a declaration never erases.
+KEPT = ("username",) + SECRETS
 
 # Which mask each trigger type matches on, and which secret each auth scheme uses.
 MASK_FOR_TYPE = {"DTMF": "dtmf_mask", "CALLER": "caller_mask"}
@@ -227,6 +232,29 @@ def predicted_create(wanted):
     obj = {field.name: field.server_default for field in FIELDS if field.server_default is not None}
     obj.update(wanted)
     return obj
+
+
+def replacement(wanted):
+    """A declaration made whole: each field left out gets what a fresh action URL created from it would hold.
+
+    That is the PBX's default, else the blank value (so the mask the type does not use is emptied).
+    Fields with neither stay out and keep their stored value: those of KEPT, and method, which has no
+    value to go back to.
+    """
+    whole = {}
+    for field in FIELDS:
+        if field.name in wanted:
+            whole[field.name] = wanted[field.name]
+        elif field.server_default is not None:
+            whole[field.name] = field.server_default
+        elif field.blank is not None:
+            whole[field.name] = field.blank
+    return whole
+
+
+def settings(obj):
+    """The managed fields of an object that hold a value, in the form the options take: no id, nothing unset."""
+    return {field.name: obj[field.name] for field in FIELDS if obj.get(field.name) not in (None, "")}
 
 
 def update_body(current, wanted):

@@ -13,6 +13,7 @@ __metaclass__ = type
 
 import email.utils
 import random
+import threading
 import time
 import traceback
 
@@ -122,7 +123,11 @@ def backoff_seconds(attempt):
 
 
 class Client:
-    """One authenticated session with the PBX, used for a whole module run."""
+    """One authenticated session with the PBX, used for a whole module run.
+
+    Threads may share it: each gets its own requests Session (not documented as safe to share),
+    while the token is shared and renewed by one thread at a time.
+    """
 
     def __init__(self, url, username=None, password=None, domain=None, access_token=None,
                  validate_certs=True, ca_path=None, timeout=30, warn=None, sleep=time.sleep):
@@ -142,8 +147,17 @@ class Client:
         self._timeout = timeout
         self._warn = warn or (lambda message: None)
         self._sleep = sleep
-        self.session = requests.Session()
-        self.session.headers["Accept"] = "application/json"
+        self._local = threading.local()
+        self._auth_lock = threading.Lock()
+
+    @property
+    def session(self):
+        """The calling thread's Session, which keeps its connection alive between requests."""
+        session = getattr(self._local, "session", None)
+        if session is None:
+            session = self._local.session = requests.Session()
+            session.headers["Accept"] = "application/json"
+        return session
 
     # -- reads and writes -------------------------------------------------
 
@@ -208,12 +222,14 @@ class Client:
     # -- plumbing -----------------------------------------------------------
 
     def _call(self, method, path, params=None, body=None, ambiguous_is_final=False):
-        if not self._access_token:
-            self._log_in()
+        with self._auth_lock:
+            if not self._access_token:
+                self._log_in()
         recoveries = ["refresh", "log_in"]
         attempt = 0
         while True:
             attempt += 1
+            token = self._access_token
             try:
                 response = self._send(method, path, params=params, body=body, authenticated=True)
             except (requests.ConnectionError, requests.Timeout) as error:
@@ -222,7 +238,7 @@ class Client:
                                               method, path)
                 self._retry_or_raise(method, path, attempt, "no answer (%s)" % type(error).__name__, None, error)
                 continue
-            if response.status_code == 401 and self._reauthenticate(recoveries):
+            if response.status_code == 401 and self._reauthenticate(recoveries, token):
                 continue
             if response.status_code in TRANSIENT_STATUSES or (ambiguous_is_final and response.status_code >= 500):
                 if ambiguous_is_final and response.status_code != 429:
@@ -267,8 +283,17 @@ class Client:
 
     # -- authentication ---------------------------------------------------
 
-    def _reauthenticate(self, recoveries):
-        """After a 401: refresh the token once, then log in again once, then give up."""
+    def _reauthenticate(self, recoveries, refused_token):
+        """After a 401: refresh the token once, then log in again once, then give up.
+
+        A thread whose token another thread has renewed meanwhile just sends again with the new one.
+        """
+        with self._auth_lock:
+            if self._access_token != refused_token:
+                return True
+            return self._recover(recoveries)
+
+    def _recover(self, recoveries):
         while recoveries:
             step = recoveries.pop(0)
             if step == "refresh" and self._refresh_token:

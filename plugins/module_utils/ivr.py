@@ -40,7 +40,12 @@ def find_ivr(client, name_or_number):
     literal = "'%s'" % name_or_number.replace("'", "''")
     listed = client.list_all("/ivrs", params={"filter": "name eq %s or extension_number eq %s" % (literal, literal)})
     # The server's filter only narrows the list; the exact match is decided here.
-    matches = [ivr for ivr in listed if name_or_number in (ivr.get("name"), str(ivr.get("extension_number")))]
+    return pick_ivr(listed, name_or_number)
+
+
+def pick_ivr(ivrs, name_or_number):
+    """The one IVR of the list ``ivrs`` whose name or extension number is ``name_or_number``."""
+    matches = [ivr for ivr in ivrs if name_or_number in (ivr.get("name"), str(ivr.get("extension_number")))]
     if not matches:
         raise PortsipError("no virtual receptionist has the name or extension number %r" % name_or_number)
     if len(matches) > 1:

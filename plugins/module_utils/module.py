@@ -86,11 +86,13 @@ class PortsipModule(AnsibleModule):
             warn=self.warn,
         )
 
-    def fail_on(self, error, **result):
-        """Report a PortsipError with what the user can do about it."""
+    def fail_on(self, error, context=None, **result):
+        """Report a PortsipError with what the user can do about it; ``context`` says what was being done."""
         msg = str(error)
         hint = error.hint or HINTS.get(error.status)
         if hint:
             msg += "; " + hint
+        if context:
+            msg = "%s: %s" % (context, msg)
         result.update(error.to_result())
         self.fail_json(msg=msg, **result)

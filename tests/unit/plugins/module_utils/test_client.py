@@ -8,6 +8,9 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import parse_qs
 
 import pytest
@@ -394,3 +397,47 @@ class TestSession:
         mocked.get(API + "/ivrs/abc", json={"id": "abc"})
         make_client(sleeps, warnings, access_token="t", **options).get("/ivrs/abc")
         assert mocked.calls[0].request.req_kwargs["verify"] == verify
+
+
+class TestThreads:
+    """Reads of several IVRs share one client from several threads."""
+
+    @staticmethod
+    def slow_login(request):
+        time.sleep(0.05)  # long enough for every thread to wait on the one login
+        return 200, {}, json.dumps(TOKEN_ANSWER)
+
+    def test_threads_share_one_login(self, mocked, sleeps, warnings):
+        mocked.add_callback("POST", API + "/login/oauth/token", callback=self.slow_login)
+        mocked.get(API + "/ivrs/abc", json={"id": "abc"})
+        client = make_client(sleeps, warnings)
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            assert list(pool.map(lambda _n: client.get("/ivrs/abc"), range(8))) == [{"id": "abc"}] * 8
+        assert len(calls_to(mocked, "POST", "/login/oauth/token")) == 1
+
+    def test_a_token_refused_in_several_threads_is_renewed_once(self, mocked, sleeps, warnings):
+        barrier = threading.Barrier(4, timeout=5)
+
+        def ivr(request):
+            if request.headers["Authorization"] == "Bearer stale":
+                barrier.wait()  # every thread has sent the stale token before any renews it
+                return 401, {}, json.dumps({"errors": [{"code": "UNAUTHORIZED", "message": "expired"}]})
+            return 200, {}, json.dumps({"id": "abc"})
+
+        mocked.add_callback("POST", API + "/login/oauth/token", callback=self.slow_login)
+        mocked.add_callback("GET", API + "/ivrs/abc", callback=ivr)
+        client = make_client(sleeps, warnings, access_token="stale")
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            assert list(pool.map(lambda _n: client.get("/ivrs/abc"), range(4))) == [{"id": "abc"}] * 4
+        assert len(calls_to(mocked, "POST", "/login/oauth/token")) == 1
+        assert [call.request.headers["Authorization"] for call in calls_to(mocked, "GET", "/ivrs/abc")][4:] == ["Bearer at-1"] * 4
+
+    def test_each_thread_has_its_own_session(self, sleeps, warnings):
+        client = make_client(sleeps, warnings, access_token="t")
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            sessions = list(pool.map(lambda _n: (threading.get_ident(), client.session), range(6)))
+        by_thread = {}
+        for ident, session in sessions:
+            assert by_thread.setdefault(ident, session) is session
+        assert len({id(session) for session in by_thread.values()}) == len(by_thread)
+        assert client.session is client.session

@@ -1,0 +1,246 @@
+# -*- coding: utf-8 -*-
+# Copyright: portsip.pbx contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Declaring every action URL of whole virtual receptionists: check, read, plan, then write.
+
+The whole declaration is checked and every lookup and read is done before the
+first write, so bad input or a refusal anywhere writes nothing. Each action URL
+is decided by the one-item engine (action_url.decide); check mode is the same
+plan without the writes.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+from concurrent.futures import ThreadPoolExecutor
+
+from ansible_collections.portsip.pbx.plugins.module_utils import action_url_fields as fields
+from ansible_collections.portsip.pbx.plugins.module_utils.action_url import Problem, decide, missing, write
+from ansible_collections.portsip.pbx.plugins.module_utils.client import PortsipError
+from ansible_collections.portsip.pbx.plugins.module_utils.ivr import action_urls, describe_ivr, list_ivrs, pick_ivr
+
+STATES = ("merged", "replaced", "overridden", "deleted", "gathered")
+# The states that make each listed action URL exactly as declared.
+WHOLE = ("replaced", "overridden")
+
+
+def argument_spec():
+    item = fields.argument_spec()
+    item["name"] = dict(item["name"], required=True)
+    return dict(
+        config=dict(type="list", elements="dict", options=dict(
+            ivr=dict(type="str"),
+            ivr_id=dict(type="str"),
+            action_urls=dict(type="list", elements="dict", options=item),
+        ), mutually_exclusive=[("ivr", "ivr_id")], required_one_of=[("ivr", "ivr_id")]),
+        state=dict(type="str", choices=list(STATES), default="merged"),
+        update_secrets=dict(type="str", choices=["on_create", "always"], default="on_create", no_log=False),
+        parallelism=dict(type="int", default=4),
+    )
+
+
+REQUIRED_IF = [("state", state, ("config",)) for state in STATES if state != "gathered"]
+
+
+class WriteFailed(Exception):
+    """A write the PBX refused or did not answer; ``result`` holds the writes done before it."""
+
+    def __init__(self, error, where, result):
+        super(WriteFailed, self).__init__(str(error))
+        self.error = error
+        self.where = where
+        self.result = result
+
+
+class _Target:
+    """One entry of ``config``: a virtual receptionist and the action URLs declared for it."""
+
+    def __init__(self, place, given, declared):
+        self.place = place
+        self.given = given  # {"ivr": ...} or {"ivr_id": ...}, as the entry names it
+        self.declared = declared  # [(place, wanted)], or None when the entry lists no action_urls
+        self.ivr_id = given.get("ivr_id")
+        self.ivr = None  # the IVR as the listing shows it, when it was listed
+        self.stored = None
+
+    @property
+    def label(self):
+        return "virtual receptionist %s" % (describe_ivr(self.ivr) if self.ivr else self.ivr_id)
+
+
+def run(client, params, check_mode, diff):
+    """The module result (with a diff if ``diff``); raises Problem (nothing written), PortsipError or WriteFailed."""
+    state = params["state"]
+    targets = _targets(params)
+    _identify(client, targets, state, gathering=state == "gathered")
+    _read(client, targets, params["parallelism"])
+    if state == "gathered":
+        return dict(changed=False, gathered=[_gathered(target) for target in targets])
+    steps = _plan(targets, state, params["update_secrets"])
+    result = dict(changed=False, before=[_entry(target, [_shown(item) for item in target.stored]) for target in targets],
+                  changes=[])
+    if diff:
+        result["diff"] = []
+    for target, change in steps:
+        name = _name(change)
+        done = dict(ivr_id=target.ivr_id, name=name, action=change.action, fields=change.changed)
+        if not check_mode:
+            try:
+                done["id"] = write(client, target.ivr_id, change)
+            except PortsipError as error:
+                raise WriteFailed(error, "the %s of action URL %r of %s failed" % (change.action, name, target.label), result)
+        elif change.current is not None:
+            done["id"] = change.current["id"]
+        result["changed"] = True
+        result["changes"].append(done)
+        if diff:
+            result["diff"].append(_diff(target, change))
+    result["after"] = [_entry(target, _after(target, [change for owner, change in steps if owner is target])) for target in targets]
+    return result
+
+
+def _targets(params):
+    """The declaration, checked through: every problem at once, named by its place."""
+    state = params["state"]
+    problems = []
+    if params["parallelism"] < 1:
+        problems.append("parallelism: must be 1 or greater, got %d" % params["parallelism"])
+    targets = []
+    for index, entry in enumerate(params["config"] or []):
+        place = "config[%d]" % index
+        given = {key: entry[key] for key in ("ivr", "ivr_id") if entry[key] is not None}
+        problems += ["%s.%s: must not be empty" % (place, key) for key, value in given.items() if value == ""]
+        if entry["action_urls"] is None and state == "overridden":
+            problems.append("%s.action_urls: required with state=overridden, which deletes every action URL not listed; "
+                            "[] means the virtual receptionist has none" % place)
+        declared = None if entry["action_urls"] is None else []
+        names = {}
+        for position, item in enumerate(entry["action_urls"] or []):
+            where = "%s.action_urls[%d]" % (place, position)
+            problems += ["%s.%s" % (where, problem) for problem in fields.problems(item)]
+            wanted = fields.desired(item)
+            if item["name"] in names:
+                problems.append("%s.name: %r is also listed at %s" % (where, item["name"], names[item["name"]]))
+            names.setdefault(item["name"], where)
+            if state in WHOLE:
+                lacking = missing(wanted, exists=True)
+                if lacking:
+                    problems.append("%s: state=%s makes the action URL exactly as declared, so it needs: %s"
+                                    % (where, state, ", ".join(lacking)))
+            elif state == "merged":
+                lacking = missing(wanted, whole=False, exists=True)
+                if lacking:
+                    problems.append("%s: %s" % (where, _also_set(item, lacking)))
+            declared.append((where, fields.replacement(wanted) if state in WHOLE else wanted))
+        targets.append(_Target(place, given, declared))
+    if problems:
+        raise Problem("; ".join(problems))
+    return targets
+
+
+def _also_set(item, lacking):
+    reasons = ["%s is %s" % (option, value) for option, value, needs in fields.REQUIRED_IF
+               if item.get(option) == value and set(needs) & set(lacking)]
+    return "%s, so also set: %s" % (" and ".join(reasons), ", ".join(lacking))
+
+
+def _identify(client, targets, state, gathering):
+    """Find each IVR named by name or number in one listing for all of them; refuse unknown, ambiguous and repeated ones."""
+    listed = None
+    if gathering or any("ivr" in target.given for target in targets):
+        listed = list_ivrs(client)
+    if gathering and not targets:
+        targets.extend(_Target("", {"ivr_id": ivr["id"]}, None) for ivr in listed)
+    problems = []
+    for target in targets:
+        if "ivr" in target.given:
+            try:
+                target.ivr = pick_ivr(listed, target.given["ivr"])
+            except PortsipError as error:
+                problems.append("%s.ivr: %s" % (target.place, error.message))
+                continue
+            target.ivr_id = target.ivr["id"]
+        elif listed is not None:
+            target.ivr = next((ivr for ivr in listed if ivr.get("id") == target.ivr_id), None)
+            if target.ivr is None:
+                problems.append("%s.ivr_id: no virtual receptionist has the id %r" % (target.place, target.ivr_id))
+    seen = {}
+    for target in targets:
+        if target.ivr_id in seen and target.ivr_id is not None:
+            problems.append("%s: %s is also listed at %s" % (target.place, target.label, seen[target.ivr_id]))
+        seen.setdefault(target.ivr_id, target.place)
+    if problems:
+        raise Problem("; ".join(problems))
+
+
+def _read(client, targets, parallelism):
+    """Read the IVRs' action URLs, at most ``parallelism`` at a time."""
+    if not targets:
+        return
+    with ThreadPoolExecutor(max_workers=min(parallelism, len(targets))) as pool:
+        for target, items in zip(targets, pool.map(lambda target: action_urls(client, target.ivr_id), targets)):
+            target.stored = items
+
+
+def _plan(targets, state, update_secrets):
+    """Every change, IVR by IVR, deletes first; every refusal at once."""
+    steps = []
+    problems = []
+    for target in targets:
+        declared = target.declared
+        doomed = []
+        if state == "overridden" or (state == "deleted" and declared is None):
+            kept = {wanted["name"] for _where, wanted in declared or ()} if state == "overridden" else set()
+            doomed = [item for item in target.stored if item.get("name") not in kept]
+        changes = [decide(target.stored, {}, update_secrets, item["id"], absent=True) for item in doomed]
+        for where, wanted in declared or ():
+            try:
+                changes.append(decide(target.stored, wanted, update_secrets, absent=state == "deleted"))
+            except Problem as problem:
+                problems.append("%s: %s" % (where, problem))
+        steps += [(target, change) for change in changes if change.action]
+    if problems:
+        raise Problem("; ".join(problems))
+    return steps
+
+
+def _name(change):
+    return (change.after or change.current)["name"]
+
+
+def _shown(obj, placeholders=None):
+    return fields.settings(fields.masked(obj, placeholders))
+
+
+def _entry(target, shown):
+    """An entry of ``config`` for the target's IVR, named as the user named it."""
+    return dict(target.given, action_urls=shown)
+
+
+def _after(target, changes):
+    """The IVR's action URLs, shown, as the PBX will hold them once ``changes`` are made."""
+    by_id = {change.current["id"]: change for change in changes if change.current is not None}
+    after = []
+    for item in target.stored:
+        change = by_id.get(item["id"])
+        if change is None:
+            after.append(_shown(item))
+        elif change.after is not None:
+            after.append(_shown(change.after, change.placeholders))
+    return after + [_shown(change.after, change.placeholders) for change in changes if change.current is None]
+
+
+def _diff(target, change):
+    header = "%s, action URL %r" % (target.label, _name(change))
+    return dict(before_header=header, after_header=header,
+                before={} if change.current is None else _shown(change.current),
+                after={} if change.after is None else _shown(change.after, change.placeholders))
+
+
+def _gathered(target):
+    """The IVR as an entry of ``config`` that applies to any PBX numbering its IVRs alike: no ids, no secrets."""
+    number = target.ivr.get("extension_number")
+    items = [{name: value for name, value in fields.settings(item).items() if name not in fields.SECRETS}
+             for item in target.stored]
+    return dict({"ivr_id": target.ivr_id} if number is None else {"ivr": str(number)}, action_urls=items)

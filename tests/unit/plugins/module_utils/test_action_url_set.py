@@ -1,0 +1,320 @@
+# -*- coding: utf-8 -*-
+# Copyright: portsip.pbx contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The plan of ivr_action_urls against an in-memory PBX: states, checks, secrets, order, failures."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import copy
+import threading
+import time
+
+import pytest
+
+from ansible_collections.portsip.pbx.plugins.module_utils import action_url_fields as fields
+from ansible_collections.portsip.pbx.plugins.module_utils import action_url_set
+from ansible_collections.portsip.pbx.plugins.module_utils.action_url import Problem
+from ansible_collections.portsip.pbx.plugins.module_utils.client import PortsipError
+
+SPEC = action_url_set.argument_spec()
+ITEM_OPTIONS = SPEC["config"]["options"]["action_urls"]["options"]
+
+CRM = dict(name="crm", enabled=True, type="DTMF", dtmf_mask="1;2", method="POST", url="https://crm.example.com/hook",
+           headers="X-App-ID:crm", connection_timeout=2, request_timeout=5, auth="BASIC", username="pbxhook",
+           password="hookpass1")
+VIP = dict(name="vip", type="CALLER", caller_mask="100-199", url="https://crm.example.com/vip", auth="BEARER", token="tok-1")
+
+
+class FakePbx:
+    """The PBX's IVRs and action URLs behind the client calls the engine makes; records every call."""
+
+    def __init__(self, secrets="masked", ivrs=("8000", "8200", "8300")):
+        self.secrets = secrets
+        self.ivrs = [{"id": "ivr-%s" % number, "name": "IVR %s" % number, "extension_number": number} for number in ivrs]
+        self.urls = {ivr["id"]: [] for ivr in self.ivrs}
+        self.calls = []
+        self.fail_on = None  # (method, path) answered with HTTP 400
+        self.in_flight = 0
+        self.most_in_flight = 0
+        self._lock = threading.Lock()
+        self._ids = 0
+
+    def seed(self, number, *items):
+        for item in items:
+            self._ids += 1
+            self.urls["ivr-%s" % number].append(dict(fields.predicted_create(item), id="u%d" % self._ids))
+
+    def names(self, number):
+        return [item["name"] for item in self.urls["ivr-%s" % number]]
+
+    def _shown(self, item):
+        shown = dict(item)
+        for name in fields.SECRETS:
+            if self.secrets == "omitted":
+                shown.pop(name, None)
+            elif self.secrets == "masked" and shown.get(name):
+                shown[name] = "******"
+        return shown
+
+    def _record(self, method, path):
+        self.calls.append((method, path))
+        if self.fail_on == (method, path):
+            raise PortsipError("VALIDATE_FAILED url: refused", method, path, 400)
+
+    def get(self, path, params=None):
+        with self._lock:
+            self.in_flight += 1
+            self.most_in_flight = max(self.most_in_flight, self.in_flight)
+            self._record("GET", path)
+        time.sleep(0.02)
+        with self._lock:
+            self.in_flight -= 1
+        ivr_id = path.split("/")[2]
+        return {"items": [self._shown(item) for item in self.urls[ivr_id]]}
+
+    def list_all(self, path, params=None):
+        self._record("GET", path)
+        return copy.deepcopy(self.ivrs)
+
+    def create(self, path, body, find_created):
+        self._record("POST", path)
+        self._ids += 1
+        self.urls[path.split("/")[2]].append(dict(fields.predicted_create(body), id="u%d" % self._ids))
+        return "u%d" % self._ids
+
+    def update(self, path, body):
+        self._record("POST", path)
+        items = self.urls[path.split("/")[2]]
+        index = next(index for index, item in enumerate(items) if item["id"] == path.split("/")[4])
+        items[index] = dict(items[index], **body)
+
+    def destroy(self, path):
+        self._record("POST", path + "/destroy")
+        ivr_id, url_id = path.split("/")[2], path.split("/")[4]
+        self.urls[ivr_id] = [item for item in self.urls[ivr_id] if item["id"] != url_id]
+
+    @property
+    def writes(self):
+        return [call for call in self.calls if call[0] == "POST"]
+
+
+def item(**options):
+    """An item as Ansible hands it over: every option present, None when not set."""
+    return dict(dict.fromkeys(ITEM_OPTIONS), **options)
+
+
+def entry(action_urls=None, **ivr):
+    return dict(dict(ivr=None, ivr_id=None), action_urls=action_urls, **ivr)
+
+
+def params(config, state="merged", update_secrets="on_create", parallelism=4):
+    return dict(config=config, state=state, update_secrets=update_secrets, parallelism=parallelism)
+
+
+def run(pbx, config, check_mode=False, **options):
+    return action_url_set.run(pbx, params(config, **options), check_mode, diff=True)
+
+
+def without_create_ids(changes):
+    return [{key: value for key, value in change.items() if not (key == "id" and change["action"] == "create")}
+            for change in changes]
+
+
+class TestArgumentSpec:
+    def test_the_item_options_are_the_field_declaration(self):
+        assert set(ITEM_OPTIONS) == set(fields.BY_NAME)
+        for name, option in ITEM_OPTIONS.items():
+            assert {key: value for key, value in option.items() if key != "required"} == fields.BY_NAME[name].argument_spec()
+        assert ITEM_OPTIONS["name"]["required"] is True
+        assert ITEM_OPTIONS["password"]["no_log"] and ITEM_OPTIONS["token"]["no_log"]
+
+    def test_config_is_required_unless_gathering(self):
+        assert sorted(state for _key, state, _needs in action_url_set.REQUIRED_IF) == ["deleted", "merged", "overridden", "replaced"]
+
+
+class TestStates:
+    def test_merged_changes_only_the_options_given_and_never_deletes(self):
+        pbx = FakePbx()
+        pbx.seed("8000", CRM, VIP)
+        result = run(pbx, [entry(ivr="8000", action_urls=[item(name="crm", url="https://new.example.com/hook", password="hookpass1")])])
+        assert [(change["action"], change["name"], change["fields"]) for change in result["changes"]] == [("update", "crm", ["url"])]
+        [crm, vip] = pbx.urls["ivr-8000"]
+        assert crm["url"] == "https://new.example.com/hook" and crm["request_timeout"] == 5 and crm["headers"] == "X-App-ID:crm"
+        assert vip["name"] == "vip"
+
+    def test_replaced_gives_what_is_left_out_the_value_of_a_fresh_action_url(self):
+        pbx = FakePbx(secrets="clear")
+        pbx.seed("8000", dict(CRM, caller_mask="5"))
+        declared = item(name="crm", type="DTMF", dtmf_mask="1;2", url="https://crm.example.com/hook", auth="BASIC")
+        result = run(pbx, [entry(ivr="8000", action_urls=[declared])], state="replaced")
+        assert result["changes"][0]["fields"] == ["enabled", "caller_mask", "headers", "request_timeout"]
+        [crm] = pbx.urls["ivr-8000"]
+        assert (crm["enabled"], crm["caller_mask"], crm["headers"], crm["request_timeout"]) == (False, "", "", 2)
+        # Never erased by leaving them out: username and the secret; method has no default to go back to.
+        assert (crm["username"], crm["password"], crm["method"]) == ("pbxhook", "hookpass1", "POST")
+
+    def test_replaced_leaves_unlisted_action_urls_alone_and_overridden_deletes_them_first(self):
+        for state, expected in (("replaced", ["crm", "vip", "new"]), ("overridden", ["crm", "new"])):
+            pbx = FakePbx(secrets="clear")
+            pbx.seed("8000", CRM, VIP)
+            pbx.seed("8200", VIP)
+            declared = [item(**dict(CRM, headers={"X-App-ID": "crm"})),
+                        item(name="new", type="CALLER", caller_mask="7", url="https://n.example.com/")]
+            result = run(pbx, [entry(ivr="8000", action_urls=declared)], state=state)
+            assert pbx.names("8000") == expected
+            assert pbx.names("8200") == ["vip"], "an IVR that is not listed is never touched"
+            actions = [change["action"] for change in result["changes"]]
+            assert actions == (["create"] if state == "replaced" else ["delete", "create"])
+
+    def test_overridden_with_no_action_urls_empties_the_ivr(self):
+        pbx = FakePbx()
+        pbx.seed("8000", CRM, VIP)
+        result = run(pbx, [entry(ivr_id="ivr-8000", action_urls=[])], state="overridden")
+        assert pbx.names("8000") == [] and [change["action"] for change in result["changes"]] == ["delete", "delete"]
+
+    def test_deleted_takes_the_listed_names_or_everything_and_absent_is_no_change(self):
+        pbx = FakePbx()
+        pbx.seed("8000", CRM, VIP)
+        pbx.seed("8200", CRM, VIP)
+        result = run(pbx, [entry(ivr="8000", action_urls=[item(name="vip"), item(name="ghost")]), entry(ivr="8200")],
+                     state="deleted")
+        assert pbx.names("8000") == ["crm"] and pbx.names("8200") == []
+        assert [(change["name"], change["fields"]) for change in result["changes"]] == [("vip", []), ("crm", []), ("vip", [])]
+        assert run(pbx, [entry(ivr="8000", action_urls=[item(name="vip")])], state="deleted")["changed"] is False
+
+    def test_gathered_holds_no_secret_and_names_ivrs_by_number(self):
+        pbx = FakePbx(secrets="clear")
+        pbx.seed("8000", CRM, VIP)
+        result = run(pbx, None, state="gathered")
+        assert [ivr["ivr"] for ivr in result["gathered"]] == ["8000", "8200", "8300"]
+        crm, vip = result["gathered"][0]["action_urls"]
+        assert crm == {key: value for key, value in CRM.items() if key != "password"}
+        assert "token" not in vip and pbx.writes == []
+        assert pbx.calls[0] == ("GET", "/ivrs") and len(pbx.calls) == 4
+
+    @pytest.mark.parametrize("secrets", ["clear", "masked", "omitted"])
+    @pytest.mark.parametrize("state", ["merged", "replaced", "overridden"])
+    def test_the_gathered_config_applies_with_no_write(self, secrets, state):
+        pbx = FakePbx(secrets=secrets)
+        pbx.seed("8000", CRM, VIP, dict(VIP, name="plain", auth="DISABLE", token=None, headers=""))
+        pbx.seed("8200", dict(CRM, name="other"))
+        gathered = run(pbx, None, state="gathered")["gathered"]
+        config = [entry(ivr=ivr["ivr"], action_urls=[item(**options) for options in ivr["action_urls"]]) for ivr in gathered]
+        result = run(pbx, config, state=state)
+        assert result["changed"] is False and pbx.writes == []
+        assert result["before"] == result["after"]
+
+
+class TestChecks:
+    def test_bad_values_are_named_by_their_place_and_all_reported_before_any_request(self):
+        pbx = FakePbx()
+        config = [entry(ivr="8000", action_urls=[item(name="a", type="DTMF", dtmf_mask="1", url="https://a.example.com/")]),
+                  entry(ivr="8200", action_urls=[item(name="a"), item(name="b"), item(name="c", dtmf_mask="9-1"),
+                                                 item(name="a", url="crm")])]
+        with pytest.raises(Problem) as raised:
+            run(pbx, config, parallelism=0)
+        assert str(raised.value).split("; ") == [
+            "parallelism: must be 1 or greater, got 0",
+            "config[1].action_urls[2].dtmf_mask: range '9-1' has its low end above its high end",
+            "config[1].action_urls[3].url: must be an http:// or https:// URL with a host",
+            "config[1].action_urls[3].name: 'a' is also listed at config[1].action_urls[0]",
+        ]
+        assert pbx.calls == []
+
+    @pytest.mark.parametrize("state", ["replaced", "overridden"])
+    def test_whole_states_need_complete_items_but_not_the_stored_secret(self, state):
+        pbx = FakePbx()
+        config = [entry(ivr="8000", action_urls=[item(name="a", auth="BASIC"), item(name="b", type="CALLER", url="https://b.example.com/")])]
+        with pytest.raises(Problem) as raised:
+            run(pbx, config, state=state)
+        assert str(raised.value) == (
+            "config[0].action_urls[0]: state=%s makes the action URL exactly as declared, so it needs: type, url; "
+            "config[0].action_urls[1]: state=%s makes the action URL exactly as declared, so it needs: caller_mask" % (state, state))
+        assert pbx.calls == []
+
+    def test_merged_needs_what_the_type_and_auth_given_need(self):
+        with pytest.raises(Problem, match=r"config\[0\].action_urls\[0\]: type is CALLER, so also set: caller_mask"):
+            run(FakePbx(), [entry(ivr="8000", action_urls=[item(name="a", type="CALLER")])])
+
+    def test_overridden_needs_action_urls_spelled_out(self):
+        with pytest.raises(Problem, match=r"config\[0\].action_urls: required with state=overridden"):
+            run(FakePbx(), [entry(ivr="8000")], state="overridden")
+
+    def test_ivrs_are_looked_up_in_one_listing_and_refused_when_unknown_ambiguous_or_repeated(self):
+        pbx = FakePbx()
+        pbx.ivrs.append({"id": "ivr-x", "name": "8200", "extension_number": "8900"})
+        config = [entry(ivr="8000"), entry(ivr="9999"), entry(ivr="8200"), entry(ivr_id="ivr-8000"), entry(ivr_id="ivr-none")]
+        with pytest.raises(Problem) as raised:
+            run(pbx, config)
+        message = str(raised.value)
+        assert message.startswith("config[1].ivr: no virtual receptionist has the name or extension number '9999'; "
+                                  "config[2].ivr: 2 virtual receptionists match '8200'; use ivr_id to pick one: ivr-8200 ")
+        assert message.endswith("; config[4].ivr_id: no virtual receptionist has the id 'ivr-none'; config[3]: virtual receptionist "
+                                "ivr-8000 (name 'IVR 8000', extension 8000) is also listed at config[0]")
+        assert pbx.calls == [("GET", "/ivrs")]
+
+    def test_refusals_are_all_found_before_the_first_write(self):
+        pbx = FakePbx(secrets="masked")
+        pbx.seed("8000", CRM, dict(VIP, name="dup"), dict(VIP, name="dup"))
+        config = [entry(ivr="8000", action_urls=[item(name="fresh", type="DTMF", dtmf_mask="4", url="https://f.example.com/"),
+                                                 item(name="crm", enabled=False), item(name="dup", enabled=True),
+                                                 item(name="new", url="https://n.example.com/")])]
+        with pytest.raises(Problem) as raised:
+            run(pbx, config)
+        message = str(raised.value)
+        assert message.startswith("config[0].action_urls[1]: action URL 'crm' needs an update, but the PBX does not give back its stored password")
+        assert "; config[0].action_urls[2]: 2 action URLs are named 'dup' (ids u2, u3); " in message
+        assert message.endswith("; config[0].action_urls[3]: action URL 'new' does not exist yet; to create it, also set: type")
+        assert pbx.writes == []
+
+
+class TestRun:
+    def test_check_mode_predicts_the_real_run(self):
+        def fresh():
+            pbx = FakePbx(secrets="masked")
+            pbx.seed("8000", CRM, VIP)
+            return pbx
+        config = [entry(ivr="8000", action_urls=[item(**dict(CRM, url="https://n.example.com/")),
+                                                 item(name="new", type="CALLER", caller_mask="1", url="https://x.example.com/")])]
+        checked_pbx, real_pbx = fresh(), fresh()
+        checked = run(checked_pbx, config, check_mode=True, state="overridden")
+        real = run(real_pbx, config, state="overridden")
+        assert checked_pbx.writes == [] and len(real_pbx.writes) == 3
+        assert "id" not in checked["changes"][2] and real["changes"][2]["id"] == real_pbx.urls["ivr-8000"][-1]["id"]
+        assert checked["changes"] == without_create_ids(real["changes"])
+        assert (checked["diff"], checked["after"], checked["before"]) == (real["diff"], real["after"], real["before"])
+        assert [entry["action"] for entry in real["changes"]] == ["delete", "update", "create"]
+        assert real["after"][0]["action_urls"][0]["password"] == fields.MASK_SENT
+
+    def test_diff_has_one_entry_per_changed_action_url_with_headers(self):
+        pbx = FakePbx()
+        pbx.seed("8000", CRM, VIP)
+        result = run(pbx, [entry(ivr="8000", action_urls=[item(name="vip")])], state="deleted")
+        [diff] = result["diff"]
+        assert diff["before_header"] == diff["after_header"] == \
+            "virtual receptionist ivr-8000 (name 'IVR 8000', extension 8000), action URL 'vip'"
+        assert diff["after"] == {} and diff["before"]["token"] == fields.MASK and "id" not in diff["before"]
+        assert action_url_set.run(FakePbx(), params([entry(ivr="8000")]), False, diff=False).get("diff") is None
+
+    def test_a_failed_write_reports_the_writes_done(self):
+        pbx = FakePbx()
+        config = [entry(ivr=number, action_urls=[item(name="hook", type="DTMF", dtmf_mask="1", url="https://h.example.com/")])
+                  for number in ("8000", "8200", "8300")]
+        pbx.fail_on = ("POST", "/ivrs/ivr-8200/action_urls")
+        with pytest.raises(action_url_set.WriteFailed) as raised:
+            run(pbx, config)
+        failed = raised.value
+        assert failed.where == "the create of action URL 'hook' of virtual receptionist ivr-8200 (name 'IVR 8200', extension 8200) failed"
+        assert failed.result["changed"] is True
+        assert [(change["ivr_id"], change["action"]) for change in failed.result["changes"]] == [("ivr-8000", "create")]
+        assert "HTTP 400" in str(failed.error)
+
+    @pytest.mark.parametrize("parallelism", [1, 3])
+    def test_reads_overlap_up_to_parallelism(self, parallelism):
+        pbx = FakePbx(ivrs=[str(8000 + number) for number in range(8)])
+        run(pbx, [entry(ivr_id=ivr["id"], action_urls=[]) for ivr in pbx.ivrs], parallelism=parallelism)
+        assert len(pbx.calls) == 8
+        assert pbx.most_in_flight <= parallelism
+        assert pbx.most_in_flight > 1 or parallelism == 1
