@@ -165,11 +165,11 @@ options:
     type: int
     default: 4
 notes:
-  - Requests, with O(config[].ivr_id) and O(pbx_access_token) and nothing to change, one read per listed IVR. O(config[].ivr) adds
+  - With O(config[].ivr_id), O(pbx_access_token) and nothing to change, a task makes one read per listed IVR. O(config[].ivr) adds
     one listing of the PBX's IVRs for all entries together (one request per 100 IVRs); O(pbx_username) and
     O(pbx_password) add one login. Each change adds exactly one write.
   - If a write fails, the task stops and fails, naming the IVR, the action URL and the PBX's error; C(changed) and
-    C(changes) report the writes that went through. Run it again: it reads first and converges.
+    C(changes) report the writes that went through. Run it again; it reads first, so it converges.
   - O(state=overridden) deletes what the PBX holds beyond the declaration, for example an action URL added in the web
     console, or one renamed in the playbook (a new name is a delete and a create, and gets a new ID). Review it with
     C(--check --diff) first.

@@ -111,6 +111,7 @@ class Pbx:
             ANSIBLE_CALLBACK_PLUGINS=os.path.join(HERE, "callback_plugins"),
             ANSIBLE_CALLBACKS_ENABLED="portsip_test_record",
             PORTSIP_TEST_RECORD=str(record),
+            PORTSIP_TEST_SIM_URL=self.sim.base_url,
             ANSIBLE_NOCOLOR="1",
             ANSIBLE_RETRY_FILES_ENABLED="0",
             ANSIBLE_LOCALHOST_WARNING="0",

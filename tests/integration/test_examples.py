@@ -47,3 +47,12 @@ def test_ivr_action_url_info_examples(pbx):
     assert run.results[3]["changed"] is True
     urls = [item["url"] for ivr in pbx.control.state()["ivrs"] for item in ivr["action_urls"]]
     assert sorted(urls) == ["https://crm.example.com/hook"] * 2
+
+
+def test_ivr_action_urls_examples(pbx):
+    run = pbx.run(examples("ivr_action_urls"), extra_vars=example_vars(pbx), env={})
+    assert run.rc == 0, run.output
+    assert [result["changed"] for result in run.results] == [True, False, False, False, True]
+    assert [ivr["ivr"] for ivr in run.results[1]["gathered"]] == ["8000"]
+    assert [item["name"] for item in pbx.action_urls()] == ["crm-lookup"]
+    assert pbx.action_urls()[0]["password"] == "hookpass7731"

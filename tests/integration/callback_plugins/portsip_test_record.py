@@ -11,12 +11,15 @@ type: aggregate
 short_description: Record each task result as a JSON line, for the integration tests
 description:
   - Appends one JSON object per task result to the file named by E(PORTSIP_TEST_RECORD).
+  - When E(PORTSIP_TEST_SIM_URL) names the simulator, each result also gets C(sim_requests), the entries of the
+    simulator's request log made while its task ran.
 requirements:
   - enabled in the test run's ANSIBLE_CALLBACKS_ENABLED
 """
 
 import json
 import os
+import urllib.request
 
 from ansible.plugins.callback import CallbackBase
 
@@ -27,8 +30,23 @@ class CallbackModule(CallbackBase):
     CALLBACK_NAME = "portsip_test_record"
     CALLBACK_NEEDS_ENABLED = True
 
+    def __init__(self, *args, **kwargs):
+        super(CallbackModule, self).__init__(*args, **kwargs)
+        self._seen = 0
+
+    @staticmethod
+    def _sim_log():
+        with urllib.request.urlopen(os.environ["PORTSIP_TEST_SIM_URL"] + "/_sim/log", timeout=10) as answer:
+            return json.loads(answer.read())["entries"]
+
+    def v2_playbook_on_task_start(self, task, is_conditional):
+        if os.environ.get("PORTSIP_TEST_SIM_URL"):
+            self._seen = max([entry["seq"] for entry in self._sim_log()] or [self._seen])
+
     def _record(self, result, outcome):
         entry = dict(result._result, task=result._task.get_name(), outcome=outcome)
+        if os.environ.get("PORTSIP_TEST_SIM_URL"):
+            entry["sim_requests"] = [logged for logged in self._sim_log() if logged["seq"] > self._seen]
         with open(os.environ["PORTSIP_TEST_RECORD"], "a") as handle:
             handle.write(json.dumps(entry, default=str) + "\n")
 
