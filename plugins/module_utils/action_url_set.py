@@ -73,31 +73,37 @@ def run(client, params, check_mode, diff):
     """The module result (with a diff if ``diff``); raises Problem (nothing written), PortsipError or WriteFailed."""
     state = params["state"]
     targets = _targets(params)
-    _identify(client, targets, state, gathering=state == "gathered")
+    _identify(client, targets, gathering=state == "gathered")
     _read(client, targets, params["parallelism"])
     if state == "gathered":
         return dict(changed=False, gathered=[_gathered(target) for target in targets])
     steps = _plan(targets, state, params["update_secrets"])
-    result = dict(changed=False, before=[_entry(target, [_shown(item) for item in target.stored]) for target in targets],
-                  changes=[])
+    result = dict(changed=False, changes=[],
+                  before=[dict(target.given, action_urls=[_shown(item) for item in target.stored]) for target in targets])
     if diff:
         result["diff"] = []
     for target, change in steps:
-        name = _name(change)
-        done = dict(ivr_id=target.ivr_id, name=name, action=change.action, fields=change.changed)
-        if not check_mode:
-            try:
-                done["id"] = write(client, target.ivr_id, change)
-            except PortsipError as error:
-                raise WriteFailed(error, "the %s of action URL %r of %s failed" % (change.action, name, target.label), result)
-        elif change.current is not None:
-            done["id"] = change.current["id"]
-        result["changed"] = True
-        result["changes"].append(done)
-        if diff:
-            result["diff"].append(_diff(target, change))
-    result["after"] = [_entry(target, _after(target, [change for owner, change in steps if owner is target])) for target in targets]
+        _make(client, target, change, check_mode, result)
+    result["after"] = [dict(target.given, action_urls=_after(target, [change for owner, change in steps if owner is target]))
+                       for target in targets]
     return result
+
+
+def _make(client, target, change, check_mode, result):
+    """Write one change (unless in check mode) and add it to the result."""
+    name = _name(change)
+    done = dict(ivr_id=target.ivr_id, name=name, action=change.action, fields=change.changed)
+    if not check_mode:
+        try:
+            done["id"] = write(client, target.ivr_id, change)
+        except PortsipError as error:
+            raise WriteFailed(error, "the %s of action URL %r of %s failed" % (change.action, name, target.label), result)
+    elif change.current is not None:
+        done["id"] = change.current["id"]
+    result["changed"] = True
+    result["changes"].append(done)
+    if "diff" in result:
+        result["diff"].append(_diff(target, change))
 
 
 def _targets(params):
@@ -118,20 +124,11 @@ def _targets(params):
         names = {}
         for position, item in enumerate(entry["action_urls"] or []):
             where = "%s.action_urls[%d]" % (place, position)
-            problems += ["%s.%s" % (where, problem) for problem in fields.problems(item)]
-            wanted = fields.desired(item)
             if item["name"] in names:
                 problems.append("%s.name: %r is also listed at %s" % (where, item["name"], names[item["name"]]))
             names.setdefault(item["name"], where)
-            if state in WHOLE:
-                lacking = missing(wanted, exists=True)
-                if lacking:
-                    problems.append("%s: state=%s makes the action URL exactly as declared, so it needs: %s"
-                                    % (where, state, ", ".join(lacking)))
-            elif state == "merged":
-                lacking = missing(wanted, whole=False, exists=True)
-                if lacking:
-                    problems.append("%s: %s" % (where, _also_set(item, lacking)))
+            problems += ["%s%s" % (where, problem) for problem in _item_problems(item, state)]
+            wanted = fields.desired(item)
             declared.append((where, fields.replacement(wanted) if state in WHOLE else wanted))
         targets.append(_Target(place, given, declared))
     if problems:
@@ -139,13 +136,24 @@ def _targets(params):
     return targets
 
 
-def _also_set(item, lacking):
-    reasons = ["%s is %s" % (option, value) for option, value, needs in fields.REQUIRED_IF
-               if item.get(option) == value and set(needs) & set(lacking)]
-    return "%s, so also set: %s" % (" and ".join(reasons), ", ".join(lacking))
+def _item_problems(item, state):
+    """What is wrong with one item, whether or not its action URL exists; each message starts with '.option' or ':'."""
+    problems = [".%s" % problem for problem in fields.problems(item)]
+    wanted = fields.desired(item)
+    if state in WHOLE:
+        lacking = missing(wanted, exists=True)
+        if lacking:
+            problems.append(": state=%s makes the action URL exactly as declared, so it needs: %s" % (state, ", ".join(lacking)))
+    elif state == "merged":
+        lacking = missing(wanted, whole=False, exists=True)
+        if lacking:
+            reasons = ["%s is %s" % (option, value) for option, value, needs in fields.REQUIRED_IF
+                       if wanted.get(option) == value and set(needs) & set(lacking)]
+            problems.append(": %s, so also set: %s" % (" and ".join(reasons), ", ".join(lacking)))
+    return problems
 
 
-def _identify(client, targets, state, gathering):
+def _identify(client, targets, gathering):
     """Find each IVR named by name or number in one listing for all of them; refuse unknown, ambiguous and repeated ones."""
     listed = None
     if gathering or any("ivr" in target.given for target in targets):
@@ -189,11 +197,11 @@ def _plan(targets, state, update_secrets):
     problems = []
     for target in targets:
         declared = target.declared
-        doomed = []
+        unlisted = []
         if state == "overridden" or (state == "deleted" and declared is None):
-            kept = {wanted["name"] for _where, wanted in declared or ()} if state == "overridden" else set()
-            doomed = [item for item in target.stored if item.get("name") not in kept]
-        changes = [decide(target.stored, {}, update_secrets, item["id"], absent=True) for item in doomed]
+            listed = {wanted["name"] for _where, wanted in declared or ()}
+            unlisted = [item for item in target.stored if item.get("name") not in listed]
+        changes = [decide(target.stored, {}, update_secrets, item["id"], absent=True) for item in unlisted]
         for where, wanted in declared or ():
             try:
                 changes.append(decide(target.stored, wanted, update_secrets, absent=state == "deleted"))
@@ -211,11 +219,6 @@ def _name(change):
 
 def _shown(obj, placeholders=None):
     return fields.settings(fields.masked(obj, placeholders))
-
-
-def _entry(target, shown):
-    """An entry of ``config`` for the target's IVR, named as the user named it."""
-    return dict(target.given, action_urls=shown)
 
 
 def _after(target, changes):

@@ -150,6 +150,8 @@ notes:
     update or delete adds only the write.
 seealso:
   - module: portsip.pbx.ivr_action_url_info
+  - module: portsip.pbx.ivr_action_urls
+    description: Every action URL of whole virtual receptionists in one task, and their export.
 """
 
 EXAMPLES = r"""

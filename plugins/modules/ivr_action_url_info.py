@@ -50,6 +50,8 @@ options:
     type: str
 seealso:
   - module: portsip.pbx.ivr_action_url
+  - module: portsip.pbx.ivr_action_urls
+    description: Its O(portsip.pbx.ivr_action_urls#module:state=gathered) exports action URLs in a form that applies again.
 """
 
 EXAMPLES = r"""

@@ -7,11 +7,13 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import ast
 import os
 
 import yaml
 
 from ansible_collections.portsip.pbx.plugins.doc_fragments.connection import ModuleDocFragment
+from ansible_collections.portsip.pbx.plugins.module_utils import action_url_fields as fields
 from ansible_collections.portsip.pbx.plugins.module_utils.module import CONNECTION_OPTIONS
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -42,3 +44,19 @@ def test_the_doc_fragment_documents_each_connection_option_and_its_variable():
         assert "E(%s)" % variable in " ".join(documented[name]["description"]), name
         assert documented[name]["type"] == spec["type"], name
         assert documented[name].get("default") == spec.get("default"), name
+
+
+def documented_options(module):
+    with open(os.path.join(ROOT, "plugins", "modules", module + ".py")) as handle:
+        tree = ast.parse(handle.read())
+    documentation = next(node.value.value for node in tree.body if isinstance(node, ast.Assign) and node.targets[0].id == "DOCUMENTATION")
+    return yaml.safe_load(documentation)["options"]
+
+
+def test_the_documented_action_url_options_follow_the_field_declaration():
+    items = documented_options("ivr_action_urls")["config"]["suboptions"]["action_urls"]["suboptions"]
+    for options in (documented_options("ivr_action_url"), items):
+        for name, spec in fields.argument_spec().items():
+            assert options[name]["type"] == spec["type"], name
+            assert options[name].get("choices") == spec.get("choices"), name
+    assert set(items) == set(fields.BY_NAME)

@@ -160,7 +160,7 @@ class TestStates:
             pbx = FakePbx(secrets="clear")
             pbx.seed("8000", CRM, VIP)
             pbx.seed("8200", VIP)
-            declared = [item(**dict(CRM, headers={"X-App-ID": "crm"})),
+            declared = [item(**{**CRM, "headers": {"X-App-ID": "crm"}}),
                         item(name="new", type="CALLER", caller_mask="7", url="https://n.example.com/")]
             result = run(pbx, [entry(ivr="8000", action_urls=declared)], state=state)
             assert pbx.names("8000") == expected
@@ -218,8 +218,8 @@ class TestChecks:
         assert str(raised.value).split("; ") == [
             "parallelism: must be 1 or greater, got 0",
             "config[1].action_urls[2].dtmf_mask: range '9-1' has its low end above its high end",
-            "config[1].action_urls[3].url: must be an http:// or https:// URL with a host",
             "config[1].action_urls[3].name: 'a' is also listed at config[1].action_urls[0]",
+            "config[1].action_urls[3].url: must be an http:// or https:// URL with a host",
         ]
         assert pbx.calls == []
 
@@ -276,7 +276,7 @@ class TestRun:
             pbx = FakePbx(secrets="masked")
             pbx.seed("8000", CRM, VIP)
             return pbx
-        config = [entry(ivr="8000", action_urls=[item(**dict(CRM, url="https://n.example.com/")),
+        config = [entry(ivr="8000", action_urls=[item(**{**CRM, "url": "https://n.example.com/"}),
                                                  item(name="new", type="CALLER", caller_mask="1", url="https://x.example.com/")])]
         checked_pbx, real_pbx = fresh(), fresh()
         checked = run(checked_pbx, config, check_mode=True, state="overridden")
