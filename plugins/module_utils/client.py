@@ -148,7 +148,8 @@ class Client:
         self._warn = warn or (lambda message: None)
         self._sleep = sleep
         self._local = threading.local()
-        self._auth_lock = threading.Lock()
+        # Reentrant: a login may send its own request through the same path.
+        self._auth_lock = threading.RLock()
 
     @property
     def session(self):
