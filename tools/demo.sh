@@ -5,6 +5,8 @@
 #   1. --check --diff   (predict, change nothing)
 #   2. --diff           (apply)
 #   3. --diff again     (must be idempotent: every host in the PLAY RECAP has changed=0)
+# Every run ends with the round trip: export the main menu with ivr_action_urls (gathered) and
+# apply the export with overridden, which the playbook asserts changes nothing.
 # The simulator is stopped on every exit path. Exits non-zero if a step fails.
 # Expects .venv/ to exist (make demo builds it first). Logs: .build/demo/.
 set -euo pipefail

@@ -137,6 +137,8 @@ def parse_args(argv):
     switches.add_argument('--blank-defaults', action='store_true',
                           help='show null for each action URL field that holds its server default (enabled false, '
                                'connection_timeout and request_timeout 2, auth DISABLE), as some PBX builds do')
+    switches.add_argument('--latency', type=float, default=0.0, metavar='SECONDS',
+                          help='delay every API answer (not the control API\'s) by this long, as a network round trip (default: %(default)s)')
     return parser, parser.parse_args(argv)
 
 

@@ -29,6 +29,12 @@ def _int(minimum, optional=False):
     return check
 
 
+def _seconds(value):
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < float('inf'):
+        return 'must be a finite number of seconds >= 0'
+    return None
+
+
 def _bool(value):
     return None if isinstance(value, bool) else 'must be true or false'
 
@@ -44,6 +50,8 @@ SWITCHES = {
     'ignore_filter': _bool,
     'token_ttl': _int(1),
     'blank_defaults': _bool,
+    # Added to every API answer, as a network round trip and a busy server would add.
+    'latency': _seconds,
 }
 
 
@@ -66,6 +74,7 @@ class Config:
     ignore_filter: bool = False
     token_ttl: int = 1800
     blank_defaults: bool = False
+    latency: float = 0.0
 
     def __post_init__(self):
         if not is_loopback(self.host):

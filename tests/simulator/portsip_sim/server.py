@@ -36,7 +36,7 @@ class Simulator:
 
     Keyword arguments are those of Config (host, port, username, password, domain, access_token, tls, tls_dir and the
     switches secrets, update, unknown_id_status, oauth_endpoint, max_page_size, skip_base, ignore_filter, token_ttl,
-    blank_defaults),
+    blank_defaults, latency),
     plus seed (a seed document, or the path of a JSON file holding one), ivrs (generate that many IVRs),
     demo (add the IVR "Main Menu", extension 8000), verbose (log each request to stderr) and openapi (the path of
     the vendor's OpenAPI description: every API request is checked against it, see spec_violations(); needs
@@ -297,6 +297,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self._send(*sim.control_request(method, url.path, raw))
             return
         sim.check_request(method, url, self.headers, raw)
+        time.sleep(sim.config.latency)  # outside the lock: concurrent requests wait side by side, as on a real network
         request, answer = self._request(method, url, raw)
         rule = sim.faults.take(method, url.path)
         fault = rule.kind if rule else None

@@ -87,7 +87,8 @@ def test_bad_seed_is_refused_whole(control, seed):
 
 
 @pytest.mark.parametrize('switches', [{'secrets': 'plain'}, {'skip_base': 2}, {'skip_base': True}, {'max_page_size': 0},
-                                      {'token_ttl': '60'}, {'blank_defaults': 1}, {'colour': 'red'}])
+                                      {'token_ttl': '60'}, {'blank_defaults': 1}, {'colour': 'red'}, {'latency': -0.1}, {'latency': '0.02'},
+                                      {'latency': True}])
 def test_bad_switches_are_refused(control, switches):
     with pytest.raises(RuntimeError, match='400'):
         control.configure(**switches)

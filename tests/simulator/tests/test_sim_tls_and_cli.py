@@ -47,7 +47,8 @@ def test_certificates_are_reused(tls_sim, login):
         assert handle.read() == before
 
 
-@pytest.mark.parametrize('settings', [{'host': '0.0.0.0'}, {'host': '192.168.1.10'}, {'host': 'example.com'}, {'tls': True}])
+@pytest.mark.parametrize('settings', [{'host': '0.0.0.0'}, {'host': '192.168.1.10'}, {'host': 'example.com'}, {'tls': True},
+                                      {'latency': -1}])
 def test_bad_settings_are_refused(settings):
     with pytest.raises(ValueError):
         Simulator(**settings)
@@ -60,14 +61,14 @@ def run_cli(*args):
 
 def test_cli_prints_its_url_and_stops_on_sigterm(tmp_path, login):
     port_file = tmp_path / 'url'
-    process = run_cli('--demo', '--secrets', 'omitted', '--max-page-size', '7', '--blank-defaults', '--port-file', str(port_file))
+    process = run_cli('--demo', '--secrets', 'omitted', '--max-page-size', '7', '--blank-defaults', '--latency', '0.02', '--port-file', str(port_file))
     try:
         line = process.stdout.readline().strip()
         assert line.startswith('PORTSIP_SIM_URL=http://127.0.0.1:')
         base_url = line.split('=', 1)[1]
         assert port_file.read_text(encoding='utf-8').strip() == base_url
         config = requests.get(base_url + '/_sim/config', timeout=5).json()
-        assert (config['secrets'], config['max_page_size'], config['blank_defaults']) == ('omitted', 7, True)
+        assert (config['secrets'], config['max_page_size'], config['blank_defaults'], config['latency']) == ('omitted', 7, True, 0.02)
         assert login(base_url).status_code == 200
     finally:
         process.send_signal(signal.SIGTERM)
@@ -87,5 +88,5 @@ def test_cli_help():
     stdout, _stderr = process.communicate(timeout=10)
     assert process.returncode == 0
     for text in ('PORTSIP_SIM_URL=', '--tls-dir', 'ca.pem', '/_sim/faults', 'commit_drop', 'slow_commit', '/_sim/commits/wait',
-                 '--skip-base', '--blank-defaults'):
+                 '--skip-base', '--blank-defaults', '--latency'):
         assert text in stdout
