@@ -110,8 +110,9 @@ def _targets(params):
     """The declaration, checked through: every problem at once, named by its place."""
     state = params["state"]
     problems = []
-    if params["parallelism"] < 1:
-        problems.append("parallelism: must be 1 or greater, got %d" % params["parallelism"])
+    # Ansible's int type lets a boolean through.
+    if isinstance(params["parallelism"], bool) or params["parallelism"] < 1:
+        problems.append("parallelism: must be a whole number, 1 or greater, got %r" % params["parallelism"])
     targets = []
     for index, entry in enumerate(params["config"] or []):
         place = "config[%d]" % index

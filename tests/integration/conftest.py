@@ -45,6 +45,8 @@ def sent_path(template, *ids):
 def path_pattern(template, *ids):
     """A fault rule's path (a regular expression over the path as sent) for that path."""
     return template % tuple(re.escape(quote(ivr_id, safe="")) for ivr_id in ids)
+
+
 PLAYBOOK = os.path.join(os.path.dirname(sys.executable), "ansible-playbook")
 
 

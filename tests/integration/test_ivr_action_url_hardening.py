@@ -7,11 +7,7 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import json
-
 import pytest
-
-from conftest import ACCESS_TOKEN
 
 LIST = r"/api/ivrs/[^/]+/action_urls"
 PASSWORD = "hookpass7731"

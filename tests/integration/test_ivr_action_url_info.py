@@ -79,7 +79,6 @@ def statuses(run):
     return [(unquote(entry["path"]), entry["status"]) for entry in run.log]
 
 
-
 def get(path):
     return ("GET", "/api" + path)
 

@@ -187,7 +187,7 @@ BAD_INPUT = [
      "config[0].action_urls[1]: action URL 'crm-lookup' needs an update, but the PBX does not give back its stored password"),
     ("a name two stored action URLs share", dict(config=[dict(ivr="8000", action_urls=[FRESH]), dict(ivr="8200", action_urls=[dict(name="dup")])]),
      "config[1].action_urls[0]: 2 action URLs are named 'dup'"),
-    ("parallelism 0", dict(parallelism=0, config=[dict(ivr="8000", action_urls=[FRESH])]), "parallelism: must be 1 or greater, got 0"),
+    ("parallelism 0", dict(parallelism=0, config=[dict(ivr="8000", action_urls=[FRESH])]), "parallelism: must be a whole number, 1 or greater, got 0"),
     ("no config", dict(state="merged"), "state is merged but all of the following are missing: config"),
     ("both ivr and ivr_id", dict(config=[dict(ivr="8000", ivr_id="<main>")]), "mutually exclusive: ivr|ivr_id"),
     ("an item without a name", dict(config=[dict(ivr="8000", action_urls=[dict(url="https://n.example.com/")])]), "name"),

@@ -301,8 +301,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         request, answer = self._request(method, url, raw)
         rule = sim.faults.take(method, url.path)
         fault = rule.kind if rule else None
-        received = '%s %s Authorization: %s %s' % (method, self.path, self.headers.get('Authorization', ''),
-                                                  raw.decode('utf-8', 'replace'))
+        received = '%s %s Authorization: %s %s' % (
+            method, self.path, self.headers.get('Authorization', ''), raw.decode('utf-8', 'replace'))
         if fault == 'drop':
             sim.log.add(method, url.path, request.query, request.body, None, fault)
             self.close_connection = True

@@ -208,6 +208,13 @@ class TestStates:
 
 
 class TestChecks:
+    @pytest.mark.parametrize("parallelism", [True, False, -1])
+    def test_parallelism_must_be_a_positive_whole_number(self, parallelism):
+        pbx = FakePbx()
+        with pytest.raises(Problem, match="parallelism: must be a whole number, 1 or greater, got %r" % parallelism):
+            run(pbx, [entry(ivr="8000", action_urls=[])], parallelism=parallelism)
+        assert pbx.calls == []
+
     def test_bad_values_are_named_by_their_place_and_all_reported_before_any_request(self):
         pbx = FakePbx()
         config = [entry(ivr="8000", action_urls=[item(name="a", type="DTMF", dtmf_mask="1", url="https://a.example.com/")]),
@@ -216,7 +223,7 @@ class TestChecks:
         with pytest.raises(Problem) as raised:
             run(pbx, config, parallelism=0)
         assert str(raised.value).split("; ") == [
-            "parallelism: must be 1 or greater, got 0",
+            "parallelism: must be a whole number, 1 or greater, got 0",
             "config[1].action_urls[2].dtmf_mask: range '9-1' has its low end above its high end",
             "config[1].action_urls[3].name: 'a' is also listed at config[1].action_urls[0]",
             "config[1].action_urls[3].url: must be an http:// or https:// URL with a host",
