@@ -132,7 +132,9 @@ action_urls:
       type: str
       sample: https://crm.example.com/portsip/route
     headers:
-      description: Extra headers sent to the webhook, in the API's V(Name:value&Name2:value2) form.
+      description:
+        - Extra headers sent to the webhook, in the API's V(Name:value&Name2:value2) form.
+        - The value of each credential header (V(Authorization), V(Cookie), names containing V(token), ...) is masked.
       type: str
       sample: "X-App-ID:crm"
     connection_timeout:
