@@ -40,7 +40,8 @@ def find(items, url_id=None, name=None):
     else:
         matches = _with_name(items, name)
         if len(matches) > 1:
-            raise Problem("%d action URLs are named %r (ids %s); use id to pick one, and remove the others"
+            raise Problem("%d action URLs are named %r (ids %s); keep one: delete the others by id "
+                          "(portsip.pbx.ivr_action_url with id and state=absent)"
                           % (len(matches), name, ", ".join(item.get("id") for item in matches)))
     return matches[0] if matches else None
 

@@ -162,14 +162,17 @@ def without_credential_headers(value):
 
 
 def _secret_header_problems(params):
-    secret = params.get("secret_headers")
+    secret = params.get(SECRET_HEADERS)
     if secret is None:
         return []
     plain = _header_map(params.get("headers")) if isinstance(params.get("headers"), (dict, str)) else {}
     found = []
     for name, text in secret.items():
-        where = "secret_headers: header %r" % name
-        if not _HEADER_NAME.match(name):
+        name = str(name)
+        where = "%s: header %r" % (SECRET_HEADERS, name)
+        if isinstance(text, (bool, dict, list)):
+            found.append("%s: its value must be a string, got %s" % (where, type(text).__name__))
+        elif not _HEADER_NAME.match(name):
             found.append("%s is not a valid HTTP header name" % where)
         elif not is_credential_header(name):
             found.append("%s is not a credential header name (%s): the PBX holds it like any header, and reads and "

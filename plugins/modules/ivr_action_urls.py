@@ -261,9 +261,9 @@ RETURN = r"""
 gathered:
   description:
     - The IVRs read, in the shape of O(config); each IVR is named by its extension number in C(ivr).
-    - Holds no secret, not even a mask: no O(config[].action_urls[].password), O(config[].action_urls[].token) and no
-      credential header in O(config[].action_urls[].headers). Applied to a PBX, it keeps the ones that PBX holds.
-      Options that are not set are left out.
+    - Holds no secret, not even a mask; so no O(config[].action_urls[].password), O(config[].action_urls[].token) and
+      no credential header in O(config[].action_urls[].headers). Applied to a PBX, it keeps the ones that PBX holds.
+    - Options that are not set are left out.
   returned: O(state=gathered)
   type: list
   elements: dict

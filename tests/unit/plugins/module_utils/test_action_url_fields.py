@@ -227,6 +227,8 @@ class TestSecretHeaders:
         ({"secret_headers": {"X-Token": "a&b"}}, "secret_headers: header 'X-Token': its value contains '&'"),
         ({"secret_headers": {"X-Token": "a\r\nHost: evil"}}, "secret_headers: header 'X-Token': its value contains '&'"),
         ({"headers": {"X-App-ID": "c\nrm"}}, "headers: the value of header 'X-App-ID' contains a control character"),
+        ({"secret_headers": {"X-Token": ["a"]}}, "secret_headers: header 'X-Token': its value must be a string, got list"),
+        ({"secret_headers": {42: "a"}}, "secret_headers: header '42' is not a credential header name"),
     ])
     def test_problems_name_the_option_and_the_header(self, params, problem):
         found = fields.problems(params)
