@@ -22,10 +22,11 @@ MASK_CHANGED = "******** (new value)"
 # A secret sent with an update when the PBX does not show the stored one: it may or may not differ.
 MASK_SENT = "******** (sent)"
 
-_MASK_ENTRY = re.compile(r"^(ALL|[0-9*]+|[0-9]+-[0-9]+)$")
-_CREDENTIAL = re.compile(r"^[a-z0-9]{6,64}$")
+# Matched with fullmatch: "$" would also match before a final line break.
+_MASK_ENTRY = re.compile(r"ALL|[0-9*]+|[0-9]+-[0-9]+")
+_CREDENTIAL = re.compile(r"[a-z0-9]{6,64}")
 # RFC 9110 token characters, less "&", which the API uses to separate headers.
-_HEADER_NAME = re.compile(r"^[!#$%'*+.^_`|~0-9A-Za-z-]+$")
+_HEADER_NAME = re.compile(r"[!#$%'*+.^_`|~0-9A-Za-z-]+")
 # Header names whose values are credentials of the webhook.
 _CREDENTIAL_HEADER = re.compile(r"^(authorization|proxy-authorization|cookie|x-api-key)$|token|secret|password|api-key",
                                 re.IGNORECASE)
@@ -43,7 +44,7 @@ def _mask_entries(value):
 def _check_mask(value):
     seen = set()
     for entry in _mask_entries(value):
-        if not _MASK_ENTRY.match(entry):
+        if not _MASK_ENTRY.fullmatch(entry):
             return "entry %r is not digits, a lo-hi range, digits with * wildcards, or ALL" % entry
         if "-" in entry:
             low, high = entry.split("-")
@@ -64,7 +65,7 @@ def _check_url(value):
 
 
 def _check_credential(value):
-    if not _CREDENTIAL.match(value):
+    if not _CREDENTIAL.fullmatch(value):
         return "must be 6 to 64 characters of lowercase letters a-z and digits 0-9"
     return None
 
@@ -85,7 +86,7 @@ def _check_headers(value):
     if not isinstance(value, (dict, str)):
         return "must be a dict of header names to values, or a string 'Name1:value1&Name2:value2'"
     for name, text in parse_headers(value):
-        if not _HEADER_NAME.match(name):
+        if not _HEADER_NAME.fullmatch(name):
             return "header name %r is not a valid HTTP header name" % name
         if "&" in text:
             return "the value of header %r contains '&', which the API uses to separate headers" % name
@@ -172,7 +173,7 @@ def _secret_header_problems(params):
         where = "%s: header %r" % (SECRET_HEADERS, name)
         if isinstance(text, (bool, dict, list)):
             found.append("%s: its value must be a string, got %s" % (where, type(text).__name__))
-        elif not _HEADER_NAME.match(name):
+        elif not _HEADER_NAME.fullmatch(name):
             found.append("%s is not a valid HTTP header name" % where)
         elif not is_credential_header(name):
             found.append("%s is not a credential header name (%s): the PBX holds it like any header, and reads and "

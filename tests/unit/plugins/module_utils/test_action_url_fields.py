@@ -303,3 +303,8 @@ class TestSecretHeaders:
         assert fields.resolved(None, fields.desired({"secret_headers": {"Cookie": "c"}})) == {"headers": "Cookie:c"}
         # A whole declaration without headers has none but its secret ones.
         assert fields.replacement(fields.desired({"secret_headers": {"Cookie": "c"}}))["headers"] == "Cookie:c"
+
+
+@pytest.mark.parametrize("option", ["username", "password"])
+def test_a_credential_ending_in_a_line_break_is_refused(option):
+    assert fields.problems({option: "abcdefg\n"}) == ["%s: must be 6 to 64 characters of lowercase letters a-z and digits 0-9" % option]
