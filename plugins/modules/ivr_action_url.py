@@ -29,11 +29,6 @@ attributes:
   diff_mode:
     description: Shows the action URL before and after the change, with secrets masked.
     support: full
-  action_group:
-    description: Use C(group/portsip.pbx.pbx) in C(module_defaults) to set the connection options once.
-    support: full
-    membership:
-      - portsip.pbx.pbx
 options:
   ivr_id:
     description:

@@ -24,11 +24,6 @@ attributes:
   diff_mode:
     description: Changes nothing, so there is no diff.
     support: none
-  action_group:
-    description: Use C(group/portsip.pbx.pbx) in C(module_defaults) to set the connection options once.
-    support: full
-    membership:
-      - portsip.pbx.pbx
 options:
   ivr_id:
     description:

@@ -35,11 +35,6 @@ attributes:
   diff_mode:
     description: One entry per action URL that changes, secrets masked.
     support: full
-  action_group:
-    description: Use C(group/portsip.pbx.pbx) in C(module_defaults) to set the connection options once.
-    support: full
-    membership:
-      - portsip.pbx.pbx
 options:
   config:
     description:
