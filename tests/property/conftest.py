@@ -31,17 +31,14 @@ from portsip_sim import Simulator  # noqa: E402  pylint: disable=wrong-import-po
 from ansible_collections.portsip.pbx.plugins.module_utils import module as module_utils  # noqa: E402  pylint: disable=wrong-import-position
 from ansible_collections.portsip.pbx.plugins.module_utils.client import Client  # noqa: E402  pylint: disable=wrong-import-position
 
-from harness import ACCESS_TOKEN, Pbx  # noqa: E402  pylint: disable=wrong-import-position
+from harness import ACCESS_TOKEN, IVRS, Pbx  # noqa: E402  pylint: disable=wrong-import-position
 
 # The simulator answers in well under a millisecond, but a loaded machine can stall any one example.
 COMMON = dict(deadline=None, print_blob=True, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-settings.register_profile("ci", derandomize=True, database=None, max_examples=25, **COMMON)
+settings.register_profile("ci", derandomize=True, database=None, max_examples=15, **COMMON)
 settings.register_profile("fuzz", max_examples=1000,
                           database=DirectoryBasedExampleDatabase(os.path.join(ROOT, ".build", "hypothesis")), **COMMON)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
-
-# IVRs of the simulator: enough for ivr_action_urls to declare several and gather one onto another.
-IVRS = 3
 
 
 @pytest.fixture(scope="session")

@@ -28,6 +28,10 @@ except ImportError:  # ansible-core <= 2.18 reads the arguments from basic._ANSI
     patch_module_args = None
 
 ACCESS_TOKEN = "property-access-token-7c2e"
+# The IVRs of the simulator (Simulator(ivrs=IVRS) numbers them 8001 up): enough for ivr_action_urls to declare
+# several and to gather one onto another.
+IVRS = 3
+IVR_NUMBERS = tuple(str(8000 + number) for number in range(1, IVRS + 1))
 # A lost answer: the simulator applies the write, then closes the connection without answering.
 LOST_ANSWER_PATHS = {
     "create": r"/api/ivrs/[^/]+/action_urls",

@@ -233,14 +233,21 @@ def single_examples(draw):
                 declaration=draw(single_declaration(stored), label="declaration"))
 
 
+class IvrId(StoredId):
+    """The id of the simulator's IVR at ``index`` (ids are random)."""
+
+    def __repr__(self):
+        return "IvrId(%d)" % self.index
+
+
 @st.composite
 def set_declaration(draw, ivrs, state):
-    """Options of portsip.pbx.ivr_action_urls in ``state`` for ``ivrs``: [(ivr_id, extension number, stored)]."""
+    """Options of portsip.pbx.ivr_action_urls in ``state`` for ``ivrs``: [(extension number, stored)]."""
     chosen = draw(st.lists(st.sampled_from(range(len(ivrs))), min_size=1, max_size=len(ivrs), unique=True), label="ivrs")
     config = []
     for index in chosen:
-        ivr_id, number, stored = ivrs[index]
-        entry = {"ivr": number} if draw(st.booleans(), label="by number") else {"ivr_id": ivr_id}
+        number, stored = ivrs[index]
+        entry = {"ivr": number} if draw(st.booleans(), label="by number") else {"ivr_id": IvrId(index)}
         if state == "deleted" and draw(st.booleans(), label="delete all"):
             config.append(entry)
             continue
@@ -256,6 +263,16 @@ def set_declaration(draw, ivrs, state):
         config.append(entry)
     return {"config": config, "state": state, "update_secrets": draw(st.sampled_from(("on_create", "always")), label="update_secrets"),
             "parallelism": draw(st.integers(1, 4), label="parallelism")}
+
+
+@st.composite
+def set_examples(draw, numbers, states=("merged", "replaced", "overridden", "deleted"), duplicates=False):
+    """A server mode, what each IVR (extension ``numbers``) stores, and a declaration of portsip.pbx.ivr_action_urls."""
+    stored = [draw(stored_ivr(max_size=12 if index == 0 else 4, duplicates=duplicates), label="stored in %s" % number)
+              for index, number in enumerate(numbers)]
+    state = draw(st.sampled_from(states), label="state")
+    return dict(mode=draw(server_modes(), label="mode"), stored=stored,
+                declaration=draw(set_declaration(list(zip(numbers, stored)), state), label="declaration"))
 
 
 # -- invalid input ------------------------------------------------------------
