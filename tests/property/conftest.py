@@ -35,7 +35,7 @@ from harness import ACCESS_TOKEN, IVRS, Pbx  # noqa: E402  pylint: disable=wrong
 
 # The simulator answers in well under a millisecond, but a loaded machine can stall any one example.
 COMMON = dict(deadline=None, print_blob=True, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-settings.register_profile("ci", derandomize=True, database=None, max_examples=15, **COMMON)
+settings.register_profile("ci", derandomize=True, database=None, max_examples=10, **COMMON)
 settings.register_profile("fuzz", max_examples=1000,
                           database=DirectoryBasedExampleDatabase(os.path.join(ROOT, ".build", "hypothesis")), **COMMON)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
