@@ -127,7 +127,7 @@ def test_check_mode_writes_nothing_and_predicts_the_real_run(pbx, example):
     run = Scenario(pbx, example)
     assert run.check.writes == [] and run.after_check == run.before
     if run.real.failed:
-        assert run.check.result["msg"] == run.real.result["msg"]
+        assert run.check.failed and run.check.result["msg"] == run.real.result["msg"], (run.check.result, run.real.result)
         return
     compared = ("changed", "changes", "diff", "before", "after")
     predicted = {key: run.check.result[key] for key in compared}
