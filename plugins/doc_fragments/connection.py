@@ -7,8 +7,15 @@ __metaclass__ = type
 
 
 class ModuleDocFragment(object):
-    # The options of plugins/module_utils/module.py CONNECTION_OPTIONS; a unit test keeps both in step.
+    # The options of plugins/module_utils/module.py CONNECTION_OPTIONS; a unit test keeps both in step. Every module
+    # with these options is in the action group of meta/runtime.yml.
     DOCUMENTATION = r"""
+attributes:
+  action_group:
+    description: Use C(group/portsip.pbx.pbx) in C(module_defaults) to set the connection options once.
+    support: full
+    membership:
+      - portsip.pbx.pbx
 options:
   pbx_url:
     description:

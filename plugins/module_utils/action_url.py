@@ -40,7 +40,8 @@ def find(items, url_id=None, name=None):
     else:
         matches = _with_name(items, name)
         if len(matches) > 1:
-            raise Problem("%d action URLs are named %r (ids %s); use id to pick one, and remove the others"
+            raise Problem("%d action URLs are named %r (ids %s); keep one: delete the others by id "
+                          "(portsip.pbx.ivr_action_url with id and state=absent)"
                           % (len(matches), name, ", ".join(item.get("id") for item in matches)))
     return matches[0] if matches else None
 
@@ -89,11 +90,13 @@ def decide(items, wanted, update_secrets, url_id=None, absent=False):
     current = find(items, url_id, wanted.get("name"))
     if absent:
         return Change(None, None, None) if current is None else Change("delete", current, None)
+    wanted = fields.resolved(current, wanted)
     if current is None:
         lacking = missing(wanted)
         if lacking:
             raise Problem("action URL %r does not exist yet; to create it, also set: %s" % (wanted["name"], ", ".join(lacking)))
-        return Change("create", None, fields.predicted_create(wanted), body=wanted, changed=wanted)
+        body = fields.applied(None, wanted)
+        return Change("create", None, fields.predicted_create(body), body=body, changed=wanted)
     changed = fields.differences(current, wanted, update_secrets)
     if not changed:
         return Change(None, current, current)
@@ -105,9 +108,10 @@ def decide(items, wanted, update_secrets, url_id=None, absent=False):
     at_risk = fields.secrets_at_risk(current, wanted)
     if at_risk:
         raise Problem("action URL %r needs an update, but the PBX does not give back its stored %s, and an update "
-                      "without it could erase it on servers that reset fields left out; set %s in the task"
+                      "without it could erase it; set %s in the task"
                       % (current.get("name"), " and ".join(at_risk), " and ".join(at_risk)))
-    return Change("update", current, dict(current, **wanted), fields.update_body(current, wanted), changed,
+    body = fields.applied(current, wanted)
+    return Change("update", current, dict(current, **body), fields.update_body(current, body), changed,
                   fields.secret_placeholders(current, wanted, changed))
 
 

@@ -22,13 +22,18 @@ MASK_CHANGED = "******** (new value)"
 # A secret sent with an update when the PBX does not show the stored one: it may or may not differ.
 MASK_SENT = "******** (sent)"
 
-_MASK_ENTRY = re.compile(r"^(ALL|[0-9*]+|[0-9]+-[0-9]+)$")
-_CREDENTIAL = re.compile(r"^[a-z0-9]{6,64}$")
+# Matched with fullmatch: "$" would also match before a final line break.
+_MASK_ENTRY = re.compile(r"ALL|[0-9*]+|[0-9]+-[0-9]+")
+_CREDENTIAL = re.compile(r"[a-z0-9]{6,64}")
 # RFC 9110 token characters, less "&", which the API uses to separate headers.
-_HEADER_NAME = re.compile(r"^[!#$%'*+.^_`|~0-9A-Za-z-]+$")
+_HEADER_NAME = re.compile(r"[!#$%'*+.^_`|~0-9A-Za-z-]+")
 # Header names whose values are credentials of the webhook.
 _CREDENTIAL_HEADER = re.compile(r"^(authorization|proxy-authorization|cookie|x-api-key)$|token|secret|password|api-key",
                                 re.IGNORECASE)
+_CREDENTIAL_HEADER_NAMES = ("Authorization, Proxy-Authorization, Cookie, X-API-Key, or a name containing token, secret, "
+                            "password or api-key")
+# A line break in a value would start a new header, or the body, of the PBX's request to the webhook.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 INT32_MAX = 2 ** 31 - 1
 
 
@@ -39,7 +44,7 @@ def _mask_entries(value):
 def _check_mask(value):
     seen = set()
     for entry in _mask_entries(value):
-        if not _MASK_ENTRY.match(entry):
+        if not _MASK_ENTRY.fullmatch(entry):
             return "entry %r is not digits, a lo-hi range, digits with * wildcards, or ALL" % entry
         if "-" in entry:
             low, high = entry.split("-")
@@ -60,7 +65,7 @@ def _check_url(value):
 
 
 def _check_credential(value):
-    if not _CREDENTIAL.match(value):
+    if not _CREDENTIAL.fullmatch(value):
         return "must be 6 to 64 characters of lowercase letters a-z and digits 0-9"
     return None
 
@@ -81,33 +86,114 @@ def _check_headers(value):
     if not isinstance(value, (dict, str)):
         return "must be a dict of header names to values, or a string 'Name1:value1&Name2:value2'"
     for name, text in parse_headers(value):
-        if not _HEADER_NAME.match(name):
+        if not _HEADER_NAME.fullmatch(name):
             return "header name %r is not a valid HTTP header name" % name
         if "&" in text:
             return "the value of header %r contains '&', which the API uses to separate headers" % name
+        if _CONTROL.search(text):
+            return "the value of header %r contains a control character" % name
     return None
 
 
-def credential_header_values(value):
-    """The values of the headers in ``value`` that carry credentials."""
+def is_credential_header(name):
+    return bool(_CREDENTIAL_HEADER.search(name))
+
+
+def credential_headers(value):
+    """The (name, value) pairs of the headers in ``value`` that carry credentials."""
     if not isinstance(value, (dict, str)):
         return []
-    return [text for name, text in parse_headers(value) if text and _CREDENTIAL_HEADER.search(name)]
+    return [(name, text) for name, text in parse_headers(value) if text and is_credential_header(name)]
+
+
+def _header_map(value):
+    """Headers by lowercase name, each as its (name, value) pair."""
+    return {name.lower(): (name, text) for name, text in parse_headers(value or "")}
+
+
+def _joined(pairs):
+    return "&".join("%s:%s" % pair for pair in pairs)
+
+
+def _removes(name, text):
+    # A credential header is kept when a declaration leaves it out, so an empty value is how one says to remove it.
+    return text == "" and is_credential_header(name)
+
+
+def headers_after(stored, declared):
+    """The headers an action URL holds once ``declared`` (API form) is applied to ``stored``.
+
+    Credential headers the declaration leaves out are kept, like the other secrets; one it gives an empty value is
+    removed. Every other stored header is replaced by the declaration.
+    """
+    wanted = _header_map(declared)
+    pairs = [pair for pair in wanted.values() if not _removes(*pair)]
+    pairs += [pair for key, pair in _header_map(stored).items() if key not in wanted and is_credential_header(pair[0])]
+    return _joined(pairs)
+
+
+def _headers_differ(stored, declared, update_secrets):
+    """Whether applying ``declared`` changes the stored headers; a value the PBX masks follows ``update_secrets``."""
+    before = _header_map(stored)
+    after = _header_map(headers_after(stored, declared))
+    if set(before) != set(after):
+        return True
+    for key, (name, text) in _header_map(declared).items():
+        if key not in after:
+            continue
+        held = before[key][1]
+        if is_credential_header(name) and is_masked(held):
+            if update_secrets == "always":
+                return True
+        elif held != text:
+            return True
+    return False
+
+
+def mask_headers(value, placeholders=None):
+    """The headers with each credential value replaced by a placeholder (MASK unless ``placeholders`` names another)."""
+    if not value:
+        return value
+    return _joined((name, (placeholders or {}).get(name.lower(), MASK) if text and is_credential_header(name) else text)
+                   for name, text in parse_headers(value))
+
+
+def without_credential_headers(value):
+    return _joined(pair for pair in parse_headers(value or "") if not is_credential_header(pair[0]))
+
+
+def _secret_header_problems(params):
+    secret = params.get(SECRET_HEADERS)
+    if secret is None:
+        return []
+    plain = _header_map(params.get("headers")) if isinstance(params.get("headers"), (dict, str)) else {}
+    found = []
+    for name, text in secret.items():
+        name = str(name)
+        where = "%s: header %r" % (SECRET_HEADERS, name)
+        if isinstance(text, (bool, dict, list)):
+            found.append("%s: its value must be a string, got %s" % (where, type(text).__name__))
+        elif not _HEADER_NAME.fullmatch(name):
+            found.append("%s is not a valid HTTP header name" % where)
+        elif not is_credential_header(name):
+            found.append("%s is not a credential header name (%s): the PBX holds it like any header, and reads and "
+                         "exports show its value; put it in headers" % (where, _CREDENTIAL_HEADER_NAMES))
+        elif name.lower() in plain:
+            found.append("%s is also set in headers; set it in one of them" % where)
+        elif text is not None and ("&" in str(text) or _CONTROL.search(str(text))):
+            found.append("%s: its value contains '&' (which the API uses to separate headers) or a control character" % where)
+    return found
 
 
 def _headers_to_api(value):
-    return "&".join("%s:%s" % pair for pair in parse_headers(value))
-
-
-def _normalise_headers(value):
-    return frozenset((name.lower(), text) for name, text in parse_headers(value)) or None
+    return _joined(parse_headers(value))
 
 
 class Field:
     """One field of an action URL and every fact about it."""
 
     def __init__(self, name, kind, choices=None, min_length=None, max_length=None, minimum=None, maximum=None,
-                 check=None, secret=False, server_default=None, blank=None, to_api=None, normalise=None):
+                 check=None, secret=False, server_default=None, blank=None, to_api=None, normalise=None, differs=None):
         self.name = name
         self.kind = kind
         self.choices = choices
@@ -123,6 +209,7 @@ class Field:
         self.blank = blank
         self._to_api = to_api
         self._normalise = normalise
+        self._differs = differs
 
     def argument_spec(self):
         spec = {"type": self.kind}
@@ -165,6 +252,12 @@ class Field:
             return str(value).upper()
         return value
 
+    def differs(self, stored, wanted, update_secrets):
+        """Whether the server's value ``stored`` differs from ``wanted`` (API form)."""
+        if self._differs:
+            return self._differs(stored, wanted, update_secrets)
+        return self.stored(stored) != self.normalise(wanted)
+
     def stored(self, value):
         """The comparable form of a value the server holds: blank is its default, as some PBX builds answer null for it."""
         normalised = self.normalise(value)
@@ -181,7 +274,7 @@ FIELDS = (
           to_api=lambda value: ";".join(_mask_entries(value)), normalise=lambda value: frozenset(_mask_entries(value))),
     Field("method", "str", choices=("GET", "POST")),
     Field("url", "str", min_length=1, max_length=128, check=_check_url),
-    Field("headers", "raw", check=_check_headers, blank="", to_api=_headers_to_api, normalise=_normalise_headers),
+    Field("headers", "raw", check=_check_headers, blank="", to_api=_headers_to_api, differs=_headers_differ),
     Field("connection_timeout", "int", minimum=0, maximum=INT32_MAX, server_default=2),
     Field("request_timeout", "int", minimum=0, maximum=INT32_MAX, server_default=2),
     Field("auth", "str", choices=("DISABLE", "BASIC", "DIGEST", "BEARER"), server_default="DISABLE"),
@@ -208,8 +301,14 @@ REQUIRED_IF = [
 REQUIRED_ON_CREATE = ("name", "type", "url")
 
 
+# The option that gives credential headers without logging them; merged with headers into the one API field.
+SECRET_HEADERS = "secret_headers"
+
+
 def argument_spec():
-    return {field.name: field.argument_spec() for field in FIELDS}
+    spec = {field.name: field.argument_spec() for field in FIELDS}
+    spec[SECRET_HEADERS] = {"type": "dict", "no_log": True}
+    return spec
 
 
 def problems(params):
@@ -221,12 +320,32 @@ def problems(params):
             why = field.problem(value)
             if why:
                 found.append("%s: %s" % (field.name, why))
-    return found
+    return found + _secret_header_problems(params)
 
 
 def desired(params):
-    """The fields the user set, in the form the API takes."""
-    return {field.name: field.to_api(params[field.name]) for field in FIELDS if params.get(field.name) is not None}
+    """The fields the user set, in the form the API takes; secret_headers joins headers (an empty value removes one)."""
+    wanted = {field.name: field.to_api(params[field.name]) for field in FIELDS if params.get(field.name) is not None}
+    secret = params.get(SECRET_HEADERS)
+    if secret is not None:
+        pairs = [(str(name).strip(), "" if text is None else str(text).strip()) for name, text in secret.items()]
+        if "headers" in wanted:
+            wanted["headers"] = _joined(parse_headers(wanted["headers"]) + pairs)
+        else:
+            # Without headers, the other headers are not declared: resolved() fills them in from the stored object.
+            wanted[SECRET_HEADERS] = _joined(pairs)
+    return wanted
+
+
+def resolved(current, wanted):
+    """``wanted`` with secret_headers given alone turned into headers: those of ``current`` (None before a create)
+    that are not credentials, then the declared credential headers."""
+    if SECRET_HEADERS not in wanted:
+        return wanted
+    wanted = dict(wanted)
+    plain = without_credential_headers(current and current.get("headers"))
+    wanted["headers"] = _joined(parse_headers(plain) + parse_headers(wanted.pop(SECRET_HEADERS)))
+    return wanted
 
 
 def is_masked(value):
@@ -250,9 +369,16 @@ def differences(current, wanted, update_secrets):
         if field.secret and not readable(current, name):
             if update_secrets == "always":
                 changed.append(name)
-        elif field.stored(current.get(name)) != field.normalise(value):
+        elif field.differs(current.get(name), value, update_secrets):
             changed.append(name)
     return changed
+
+
+def applied(current, wanted):
+    """``wanted`` as the write sends it to ``current`` (None for a create): stored credential headers it leaves out kept."""
+    if "headers" not in wanted:
+        return wanted
+    return dict(wanted, headers=headers_after(current and current.get("headers"), wanted["headers"]))
 
 
 def predicted_create(wanted):
@@ -277,12 +403,22 @@ def replacement(wanted):
             whole[field.name] = field.server_default
         elif field.blank is not None:
             whole[field.name] = field.blank
+    if SECRET_HEADERS in wanted:
+        whole["headers"] = wanted[SECRET_HEADERS]
     return whole
 
 
 def settings(obj):
     """The managed fields of an object that hold a value, in the form the options take: no id, nothing unset."""
     return {field.name: obj[field.name] for field in FIELDS if obj.get(field.name) not in (None, "")}
+
+
+def exported(obj):
+    """The settings of an object without its secrets, credential headers included: what an export may hold."""
+    public = {name: value for name, value in obj.items() if name not in SECRETS}
+    if public.get("headers"):
+        public["headers"] = without_credential_headers(public["headers"])
+    return settings(public)
 
 
 def update_body(current, wanted):
@@ -302,12 +438,17 @@ def update_body(current, wanted):
 
 
 def secrets_at_risk(current, wanted):
-    """Secrets in use that an update could wipe: stored, not readable, and not given by the user."""
+    """Secrets in use that an update could wipe, as the options that would give them: stored, not readable, not given.
+
+    The API takes all headers as one field, so an update sends each stored one, and a masked value cannot be sent back.
+    """
     auth = str(wanted.get("auth") or current.get("auth") or "").upper()
     secret = SECRET_FOR_AUTH.get(auth)
-    if secret is None or secret in wanted or readable(current, secret):
-        return []
-    return [secret]
+    at_risk = [] if secret is None or secret in wanted or readable(current, secret) else [secret]
+    declared = _header_map(wanted.get("headers"))
+    at_risk += ["%s.%s" % (SECRET_HEADERS, name) for key, (name, text) in _header_map(current.get("headers")).items()
+                if is_credential_header(name) and is_masked(text) and key not in declared]
+    return at_risk
 
 
 def masked(obj, placeholders=None):
@@ -316,6 +457,8 @@ def masked(obj, placeholders=None):
     for name in SECRETS:
         if shown.get(name) is not None:
             shown[name] = (placeholders or {}).get(name, MASK)
+    if shown.get("headers"):
+        shown["headers"] = mask_headers(shown["headers"], (placeholders or {}).get("headers"))
     return shown
 
 
@@ -327,4 +470,13 @@ def secret_placeholders(current, wanted, changed):
             placeholders[name] = MASK_CHANGED
         elif name in wanted and not readable(current, name):
             placeholders[name] = MASK_SENT
+    held = _header_map(current.get("headers"))
+    headers = {}
+    for key, (name, text) in _header_map(wanted.get("headers")).items():
+        before = held.get(key, (name, None))[1]
+        if not text or not is_credential_header(name) or before == text:
+            continue
+        headers[key] = MASK_SENT if is_masked(before) else MASK_CHANGED
+    if headers:
+        placeholders["headers"] = headers
     return placeholders

@@ -241,8 +241,10 @@ def _diff(target, change):
 
 
 def _gathered(target):
-    """The IVR as an entry of ``config`` that applies to any PBX numbering its IVRs alike: no ids, no secrets."""
+    """The IVR as an entry of ``config`` that applies to any PBX numbering its IVRs alike: no ids, no secrets.
+
+    Credential headers are left out like the other secrets: applying the export keeps the ones the target holds.
+    """
     number = target.ivr.get("extension_number")
-    items = [{name: value for name, value in fields.settings(item).items() if name not in fields.SECRETS}
-             for item in target.stored]
+    items = [fields.exported(item) for item in target.stored]
     return dict({"ivr_id": target.ivr_id} if number is None else {"ivr": str(number)}, action_urls=items)

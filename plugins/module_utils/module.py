@@ -13,9 +13,10 @@ from urllib.parse import urlsplit
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
-from ansible_collections.portsip.pbx.plugins.module_utils.action_url_fields import credential_header_values
+from ansible_collections.portsip.pbx.plugins.module_utils.action_url_fields import credential_headers
 from ansible_collections.portsip.pbx.plugins.module_utils.client import (
     HAS_REQUESTS,
+    MIN_SECRET,
     REQUESTS_IMPORT_ERROR,
     Client,
 )
@@ -82,6 +83,14 @@ class PortsipModule(AnsibleModule):
         if url.scheme == "http" and not _is_loopback(url.hostname) and (self.params["pbx_password"] or self.params["pbx_access_token"]):
             self.warn("pbx_url uses http://, so the PBX credentials and access token cross the network unencrypted; "
                       "use the PBX's https:// address")
+        # Credential values in the plain headers option are hidden from the result (its invocation too) and from the
+        # log entry (_log_invocation) as no_log values are; Ansible itself may still show them where it shows a task's
+        # arguments, as it does not know them for secrets.
+        self.no_log_values.update(self._header_credentials())
+        plain = sorted({name for headers in _values_named(self.params, "headers") for name, _text in credential_headers(headers)})
+        if plain:
+            self.warn("headers: %s carries a credential, and headers is not a secret option, so Ansible may show it "
+                      "where it shows a task's arguments; give it in secret_headers instead" % ", ".join(plain))
         # IDs and the IVR's name or number become URL path segments or filters: empty would address another object.
         for name in ("ivr_id", "ivr", "id"):
             if self.params.get(name) == "":
@@ -104,10 +113,16 @@ class PortsipModule(AnsibleModule):
 
     def secrets(self):
         """Every secret of this task, so the client can remove them from whatever the server echoes."""
-        found = list(self.no_log_values)
-        for headers in _values_named(self.params, "headers"):
-            found += credential_header_values(headers)
-        return found
+        return list(self.no_log_values) + self._header_credentials()
+
+    def _header_credentials(self):
+        # As short as the client's redaction allows: Ansible would mask a 3-letter value in every word of the output.
+        return [text for headers in _values_named(self.params, "headers") for _name, text in credential_headers(headers)
+                if len(text) >= MIN_SECRET]
+
+    def _log_invocation(self):
+        self.no_log_values.update(self._header_credentials())
+        super(PortsipModule, self)._log_invocation()
 
     def fail_on(self, error, context=None, **result):
         """Report a PortsipError with what the user can do about it; ``context`` says what was being done."""

@@ -29,11 +29,6 @@ attributes:
   diff_mode:
     description: Shows the action URL before and after the change, with secrets masked.
     support: full
-  action_group:
-    description: Use C(group/portsip.pbx.pbx) in C(module_defaults) to set the connection options once.
-    support: full
-    membership:
-      - portsip.pbx.pbx
 options:
   ivr_id:
     description:
@@ -95,8 +90,24 @@ options:
       - Extra HTTP headers the PBX sends to the webhook.
       - "Either a dict (V({X-App-ID: crm})) or the API's string form V(X-App-ID:crm&X-Env:prod); both compare equal.
         Header names compare without regard to case. A value may not contain V(&)."
-      - Set it to an empty dict or string to remove all headers.
+      - Set it to an empty dict or string to remove all headers but the credential ones (see O(secret_headers)).
+      - A header named like a credential (V(Authorization), V(Proxy-Authorization), V(Cookie), V(X-API-Key), or a
+        name containing V(token), V(secret), V(password) or V(api-key), in any case) belongs in O(secret_headers);
+        given here, it gets a warning. Its value is masked in the results and diffs either way.
     type: raw
+  secret_headers:
+    description:
+      - HTTP headers that carry the webhook's credentials, as a dict of names to values, for example an
+        C(Authorization) header. Never logged or shown. Sent to the PBX together with O(headers), in its one
+        C(headers) field.
+      - Only names like a credential are accepted (see O(headers)); a name may not be in both options.
+      - A value the PBX gives back is compared; a masked one is compared as O(update_secrets) says.
+      - A credential header the PBX holds is kept when a task leaves it out, like O(password) and O(token); to remove
+        one, give its name with an empty value (C(Authorization) mapped to V("")).
+      - If an update is needed and the PBX masks the value of a credential header it holds, the task must give that
+        header here; the module refuses to update without it rather than erase it.
+    type: dict
+    version_added: 0.2.0
   connection_timeout:
     description:
       - Seconds the PBX waits to connect to the webhook (0 or more). The PBX's default is V(2).
@@ -172,6 +183,8 @@ EXAMPLES = r"""
     url: https://crm.example.com/portsip/route
     headers:
       X-App-ID: crm
+    secret_headers:
+      X-API-Key: "{{ crm_webhook_api_key }}"
     auth: BASIC
     username: pbxhook
     password: "{{ crm_webhook_password }}"

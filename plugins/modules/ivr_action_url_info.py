@@ -24,11 +24,6 @@ attributes:
   diff_mode:
     description: Changes nothing, so there is no diff.
     support: none
-  action_group:
-    description: Use C(group/portsip.pbx.pbx) in C(module_defaults) to set the connection options once.
-    support: full
-    membership:
-      - portsip.pbx.pbx
 options:
   ivr_id:
     description:
@@ -132,7 +127,9 @@ action_urls:
       type: str
       sample: https://crm.example.com/portsip/route
     headers:
-      description: Extra headers sent to the webhook, in the API's V(Name:value&Name2:value2) form.
+      description:
+        - Extra headers sent to the webhook, in the API's V(Name:value&Name2:value2) form.
+        - The value of each credential header (V(Authorization), V(Cookie), names containing V(token), ...) is masked.
       type: str
       sample: "X-App-ID:crm"
     connection_timeout:

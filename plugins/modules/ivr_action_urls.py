@@ -35,11 +35,6 @@ attributes:
   diff_mode:
     description: One entry per action URL that changes, secrets masked.
     support: full
-  action_group:
-    description: Use C(group/portsip.pbx.pbx) in C(module_defaults) to set the connection options once.
-    support: full
-    membership:
-      - portsip.pbx.pbx
 options:
   config:
     description:
@@ -105,8 +100,15 @@ options:
           headers:
             description:
               - Extra HTTP headers, a dict or the API's string V(Name1:value1&Name2:value2); see
-                O(portsip.pbx.ivr_action_url#module:headers).
+                O(portsip.pbx.ivr_action_url#module:headers). Credential headers belong in
+                O(config[].action_urls[].secret_headers).
             type: raw
+          secret_headers:
+            description:
+              - HTTP headers that carry the webhook's credentials, never logged or shown; see
+                O(portsip.pbx.ivr_action_url#module:secret_headers).
+              - Kept when left out, in every state; a name with an empty value removes that header.
+            type: dict
           connection_timeout:
             description: Seconds the PBX waits to connect to the webhook. The PBX's default is V(2).
             type: int
@@ -143,8 +145,9 @@ options:
       - V(deleted) deletes the listed action URLs, or all of an IVR's action URLs when its entry has no
         O(config[].action_urls). Deleting what does not exist is not a change.
       - V(gathered) reads the IVRs and returns them as RV(gathered). Never writes.
-      - In every state, O(config[].action_urls[].username), O(config[].action_urls[].password) and O(config[].action_urls[].token)
-        are never erased by leaving them out, and O(config[].action_urls[].method), which has no default, keeps its value.
+      - In every state, O(config[].action_urls[].username), O(config[].action_urls[].password), O(config[].action_urls[].token)
+        and the credential headers of O(config[].action_urls[].secret_headers) are never erased by leaving them out, and
+        O(config[].action_urls[].method), which has no default, keeps its value.
     type: str
     choices: [merged, replaced, overridden, deleted, gathered]
     default: merged
@@ -253,7 +256,9 @@ RETURN = r"""
 gathered:
   description:
     - The IVRs read, in the shape of O(config); each IVR is named by its extension number in C(ivr).
-    - Holds no secret, not even a mask. Options that are not set are left out.
+    - Holds no secret, not even a mask; so no O(config[].action_urls[].password), O(config[].action_urls[].token) and
+      no credential header in O(config[].action_urls[].headers). Applied to a PBX, it keeps the ones that PBX holds.
+    - Options that are not set are left out.
   returned: O(state=gathered)
   type: list
   elements: dict

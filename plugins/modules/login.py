@@ -29,11 +29,6 @@ attributes:
   diff_mode:
     description: Changes nothing, so there is no diff.
     support: none
-  action_group:
-    description: Use C(group/portsip.pbx.pbx) in C(module_defaults) to set the connection options once.
-    support: full
-    membership:
-      - portsip.pbx.pbx
 notes:
   - O(pbx_username) and O(pbx_password) are required, from the task or from E(PORTSIP_USERNAME) and
     E(PORTSIP_PASSWORD). An O(pbx_access_token) also set, for example by C(module_defaults) for the whole group, is not

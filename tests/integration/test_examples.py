@@ -27,7 +27,8 @@ def examples(module):
 
 def example_vars(pbx):
     return {"portsip_url": pbx.sim.base_url, "portsip_username": "admin", "portsip_password": "portsip123",
-            "portsip_domain": "demo.portsip.local", "crm_webhook_password": "hookpass7731", "crm_webhook_token": "tok-example"}
+            "portsip_domain": "demo.portsip.local", "crm_webhook_password": "hookpass7731", "crm_webhook_token": "tok-example",
+            "crm_webhook_api_key": "key-example-42"}
 
 
 def test_ivr_action_url_examples(pbx):

@@ -10,6 +10,8 @@ import copy
 import itertools
 import threading
 
+from .state import CREDENTIAL_HEADER
+
 REDACTED = '<redacted>'
 SECRET_KEYS = frozenset(('password', 'token', 'access_token', 'refresh_token', 'client_secret'))
 # POSTs to these paths log in; they change nothing on the PBX, so they are not writes.
@@ -19,10 +21,19 @@ AUTH_PATHS = frozenset(('/api/login/oauth/token', '/api/auth/sign_in', '/api/aut
 def redact(value):
     # The log is printed by failing tests and shipped as CI artefacts: a secret must never reach it.
     if isinstance(value, dict):
-        return {key: REDACTED if key in SECRET_KEYS and item is not None else redact(item) for key, item in value.items()}
+        return {key: REDACTED if key in SECRET_KEYS and item is not None else
+                _redact_headers(item) if key == 'headers' and isinstance(item, str) else redact(item)
+                for key, item in value.items()}
     if isinstance(value, list):
         return [redact(item) for item in value]
     return value
+
+
+def _redact_headers(value):
+    def redact_one(item):
+        name, sep, text = item.partition(':')
+        return name + sep + REDACTED if text.strip() and CREDENTIAL_HEADER.search(name.strip()) else item
+    return '&'.join(redact_one(item) for item in value.split('&'))
 
 
 class RequestLog:

@@ -13,6 +13,9 @@ import secrets
 
 MASK = '******'
 SECRET_FIELDS = ('password', 'token')
+# Headers whose values a PBX that masks secrets masks too (with secrets=masked); the others, and every header with
+# secrets=clear or omitted, are answered as stored.
+CREDENTIAL_HEADER = re.compile(r'^(authorization|proxy-authorization|cookie|x-api-key)$|token|secret|password|api-key', re.I)
 
 
 # Held in turn by every third id the simulator makes.
@@ -242,4 +245,11 @@ def present_action_url(stored, secrets_mode, blank_defaults=False):
             del shown[field]
         elif secrets_mode == 'masked' and shown[field] is not None:
             shown[field] = MASK
+    if secrets_mode == 'masked' and shown['headers']:
+        shown['headers'] = '&'.join(_masked_header(item) for item in shown['headers'].split('&'))
     return shown
+
+
+def _masked_header(item):
+    name, sep, value = item.partition(':')
+    return name + sep + MASK if value.strip() and CREDENTIAL_HEADER.search(name.strip()) else item

@@ -64,6 +64,18 @@ def test_secrets_shown(api, control, ivr_id, mode, shown):
         assert answer['token'] is None  # never set: null even when masked
 
 
+@pytest.mark.parametrize('mode, shown', [
+    ('clear', 'Authorization:Bearer hooktoken1&X-App-ID:crm&X-Token:'),
+    ('omitted', 'Authorization:Bearer hooktoken1&X-App-ID:crm&X-Token:'),
+    ('masked', 'Authorization:******&X-App-ID:crm&X-Token:'),
+])
+def test_credential_header_values_are_masked_with_the_secrets(api, control, ivr_id, mode, shown):
+    control.configure(secrets=mode)
+    url_id = create(api, ivr_id, dict(BASIC, headers='Authorization:Bearer hooktoken1&X-App-ID:crm&X-Token:'))
+    assert api.get('/ivrs/%s/action_urls/%s', ivr_id, url_id).json()['headers'] == shown
+    assert control.state()['ivrs'][1]['action_urls'][-1]['headers'] == 'Authorization:Bearer hooktoken1&X-App-ID:crm&X-Token:'
+
+
 def test_secrets_omitted(api, control, ivr_id):
     control.configure(secrets='omitted')
     url_id = create(api, ivr_id, BASIC)

@@ -31,7 +31,7 @@ STORED = {"id": "u1", "name": "crm", "enabled": True, "type": "DTMF", "dtmf_mask
 ])
 def test_values_that_mean_the_same_compare_equal(name, user_value, server_value):
     field = fields.BY_NAME[name]
-    assert field.normalise(field.to_api(user_value)) == field.normalise(server_value)
+    assert not field.differs(server_value, field.to_api(user_value), "always")
 
 
 @pytest.mark.parametrize("name, user_value, server_value", [
@@ -43,7 +43,7 @@ def test_values_that_mean_the_same_compare_equal(name, user_value, server_value)
 ])
 def test_values_that_differ_compare_different(name, user_value, server_value):
     field = fields.BY_NAME[name]
-    assert field.normalise(field.to_api(user_value)) != field.normalise(server_value)
+    assert field.differs(server_value, field.to_api(user_value), "on_create")
 
 
 def test_desired_holds_only_what_the_user_set_in_api_form():
@@ -188,8 +188,8 @@ def test_a_blank_stored_value_is_the_server_default(name, default, blank):
     ("X-App-ID:crm", []),
     (["not", "headers"], []),
 ])
-def test_credential_header_values(headers, values):
-    assert fields.credential_header_values(headers) == values
+def test_credential_headers(headers, values):
+    assert [text for _name, text in fields.credential_headers(headers)] == values
 
 
 # PBX 22.6 refuses a mask that lists an entry twice. Entries are compared as they are sent, white space trimmed and
@@ -206,3 +206,105 @@ def test_credential_header_values(headers, values):
 def test_repeated_mask_entries_are_refused_naming_the_entry(option, mask, repeated):
     assert fields.problems({option: mask}) == [
         "%s: entry %r appears more than once; the PBX (22.6+) refuses repeated entries" % (option, repeated)]
+
+
+class TestSecretHeaders:
+    """Credential headers: given by secret_headers, kept when left out, compared unless masked, never shown."""
+
+    STORED = dict(STORED, auth="DISABLE", headers="X-App-ID:crm&Authorization:Bearer hooktoken1")
+    MASKED = dict(STORED, headers="X-App-ID:crm&Authorization:******")
+
+    def test_secret_headers_join_headers_in_the_one_api_field(self):
+        params = {"headers": {"X-App-ID": "crm"}, "secret_headers": {"Authorization": "Bearer t0ken", "X-Api-Key": 12345}}
+        assert fields.desired(params) == {"headers": "X-App-ID:crm&Authorization:Bearer t0ken&X-Api-Key:12345"}
+        assert fields.desired({"secret_headers": {"Cookie": None}}) == {"secret_headers": "Cookie:"}
+
+    @pytest.mark.parametrize("params, problem", [
+        ({"secret_headers": {"X-App-ID": "crm"}}, "secret_headers: header 'X-App-ID' is not a credential header name"),
+        ({"secret_headers": {"Bad Name": "x"}}, "secret_headers: header 'Bad Name' is not a valid HTTP header name"),
+        ({"headers": "authorization:a", "secret_headers": {"Authorization": "b"}},
+         "secret_headers: header 'Authorization' is also set in headers"),
+        ({"secret_headers": {"X-Token": "a&b"}}, "secret_headers: header 'X-Token': its value contains '&'"),
+        ({"secret_headers": {"X-Token": "a\r\nHost: evil"}}, "secret_headers: header 'X-Token': its value contains '&'"),
+        ({"headers": {"X-App-ID": "c\nrm"}}, "headers: the value of header 'X-App-ID' contains a control character"),
+        ({"secret_headers": {"X-Token": ["a"]}}, "secret_headers: header 'X-Token': its value must be a string, got list"),
+        ({"secret_headers": {42: "a"}}, "secret_headers: header '42' is not a credential header name"),
+    ])
+    def test_problems_name_the_option_and_the_header(self, params, problem):
+        found = fields.problems(params)
+        assert len(found) == 1 and found[0].startswith(problem)
+
+    @pytest.mark.parametrize("name", ["Authorization", "proxy-authorization", "COOKIE", "X-API-Key", "X-Auth-Token",
+                                      "X-Client-Secret", "X-Password", "My-Api-Key"])
+    def test_credential_header_names(self, name):
+        assert fields.is_credential_header(name)
+
+    @pytest.mark.parametrize("name", ["X-App-ID", "Content-Type", "X-Authorization-Mode", "Accept"])
+    def test_other_header_names(self, name):
+        assert not fields.is_credential_header(name)
+
+    def test_a_credential_header_left_out_is_kept_and_no_change(self):
+        assert fields.headers_after(self.STORED["headers"], "X-App-ID:crm") == "X-App-ID:crm&Authorization:Bearer hooktoken1"
+        assert fields.differences(self.STORED, {"headers": "X-App-ID:crm"}, "always") == []
+        assert fields.differences(self.STORED, {"headers": ""}, "on_create") == ["headers"]
+        assert fields.headers_after(self.STORED["headers"], "") == "Authorization:Bearer hooktoken1"
+
+    def test_an_empty_value_removes_a_credential_header(self):
+        assert fields.headers_after(self.STORED["headers"], "X-App-ID:crm&authorization:") == "X-App-ID:crm"
+        assert fields.differences(self.STORED, {"headers": "X-App-ID:crm&Authorization:"}, "on_create") == ["headers"]
+        assert fields.differences(dict(STORED), {"headers": "X-App-ID:crm&Authorization:"}, "on_create") == []
+
+    def test_a_readable_value_is_compared(self):
+        assert fields.differences(self.STORED, {"headers": "X-App-ID:crm&Authorization:Bearer hooktoken1"}, "always") == []
+        assert fields.differences(self.STORED, {"headers": "X-App-ID:crm&Authorization:Bearer new"}, "on_create") == ["headers"]
+
+    def test_a_masked_value_follows_update_secrets(self):
+        wanted = {"headers": "X-App-ID:crm&Authorization:Bearer new"}
+        assert fields.differences(self.MASKED, wanted, "on_create") == []
+        assert fields.differences(self.MASKED, wanted, "always") == ["headers"]
+        assert fields.differences(self.MASKED, {"headers": "X-App-ID:other&Authorization:Bearer new"}, "on_create") == ["headers"]
+
+    def test_a_masked_value_left_out_puts_the_update_at_risk(self):
+        assert fields.secrets_at_risk(self.MASKED, {"enabled": False}) == ["secret_headers.Authorization"]
+        assert fields.secrets_at_risk(self.MASKED, {"headers": "X-App-ID:x"}) == ["secret_headers.Authorization"]
+        assert fields.secrets_at_risk(self.MASKED, {"headers": "Authorization:Bearer new"}) == []
+        assert fields.secrets_at_risk(self.MASKED, {"headers": "Authorization:"}) == []
+        assert fields.secrets_at_risk(self.STORED, {"enabled": False}) == []
+
+    def test_the_update_sends_every_kept_header_and_never_a_mask(self):
+        wanted = fields.applied(self.STORED, {"headers": "X-Env:prod"})
+        assert fields.update_body(self.STORED, wanted)["headers"] == "X-Env:prod&Authorization:Bearer hooktoken1"
+        wanted = fields.applied(self.MASKED, {"headers": "X-App-ID:crm&Authorization:Bearer new"})
+        assert fields.update_body(self.MASKED, wanted)["headers"] == "X-App-ID:crm&Authorization:Bearer new"
+        assert fields.applied(None, {"headers": "X-App-ID:crm&Cookie:"}) == {"headers": "X-App-ID:crm"}
+
+    def test_credential_values_are_masked_wherever_shown(self):
+        assert fields.masked(self.STORED)["headers"] == "X-App-ID:crm&Authorization:********"
+        assert fields.mask_headers("x-token:abc&X-A:1", {"x-token": fields.MASK_CHANGED}) == "x-token:******** (new value)&X-A:1"
+        assert fields.masked(dict(STORED, headers=None))["headers"] is None
+
+    def test_placeholders_say_changed_or_sent(self):
+        changed = fields.secret_placeholders(self.STORED, {"headers": "Authorization:Bearer new"}, ["headers"])
+        assert changed == {"headers": {"authorization": fields.MASK_CHANGED}}
+        sent = fields.secret_placeholders(self.MASKED, {"headers": "Authorization:Bearer new", "url": "x"}, ["url"])
+        assert sent == {"headers": {"authorization": fields.MASK_SENT}}
+        assert fields.secret_placeholders(self.STORED, {"headers": "Authorization:Bearer hooktoken1"}, []) == {}
+
+    def test_an_export_holds_no_credential_header(self):
+        exported = fields.exported(dict(self.STORED, password="hookpass1"))
+        assert exported["headers"] == "X-App-ID:crm" and "password" not in exported and "id" not in exported
+        assert "headers" not in fields.exported(dict(STORED, headers="Cookie:a=b"))
+
+    def test_secret_headers_alone_leave_the_other_headers_as_they_are(self):
+        wanted = fields.desired({"secret_headers": {"Authorization": ""}})
+        assert wanted == {"secret_headers": "Authorization:"}
+        assert fields.resolved(self.STORED, wanted) == {"headers": "X-App-ID:crm&Authorization:"}
+        assert fields.differences(self.STORED, fields.resolved(self.STORED, wanted), "on_create") == ["headers"]
+        assert fields.resolved(None, fields.desired({"secret_headers": {"Cookie": "c"}})) == {"headers": "Cookie:c"}
+        # A whole declaration without headers has none but its secret ones.
+        assert fields.replacement(fields.desired({"secret_headers": {"Cookie": "c"}}))["headers"] == "Cookie:c"
+
+
+@pytest.mark.parametrize("option", ["username", "password"])
+def test_a_credential_ending_in_a_line_break_is_refused(option):
+    assert fields.problems({option: "abcdefg\n"}) == ["%s: must be 6 to 64 characters of lowercase letters a-z and digits 0-9" % option]

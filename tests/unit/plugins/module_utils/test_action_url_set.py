@@ -124,11 +124,11 @@ def without_create_ids(changes):
 
 class TestArgumentSpec:
     def test_the_item_options_are_the_field_declaration(self):
-        assert set(ITEM_OPTIONS) == set(fields.BY_NAME)
-        for name, option in ITEM_OPTIONS.items():
-            assert {key: value for key, value in option.items() if key != "required"} == fields.BY_NAME[name].argument_spec()
+        assert {key: dict(value, required=False) for key, value in ITEM_OPTIONS.items()} == \
+            {key: dict(value, required=False) for key, value in fields.argument_spec().items()}
+        assert set(ITEM_OPTIONS) == set(fields.BY_NAME) | {"secret_headers"}
         assert ITEM_OPTIONS["name"]["required"] is True
-        assert ITEM_OPTIONS["password"]["no_log"] and ITEM_OPTIONS["token"]["no_log"]
+        assert ITEM_OPTIONS["password"]["no_log"] and ITEM_OPTIONS["token"]["no_log"] and ITEM_OPTIONS["secret_headers"]["no_log"]
 
     def test_config_is_required_unless_gathering(self):
         assert sorted(state for _key, state, _needs in action_url_set.REQUIRED_IF) == ["deleted", "merged", "overridden", "replaced"]
