@@ -25,12 +25,15 @@ def secret_values(raw, *declared):
     for urls in raw.values():
         for obj in urls.values():
             found.update(obj[name] for name in fields.SECRETS if obj.get(name))
+            found.update(text for _name, text in fields.credential_headers(obj.get("headers")))
 
     def walk(value):
         if isinstance(value, dict):
             for key, item in value.items():
                 if key in fields.SECRETS and item:
                     found.add(item)
+                if key == fields.SECRET_HEADERS:
+                    found.update(text for text in item.values() if text)
                 walk(item)
         elif isinstance(value, list):
             for item in value:
@@ -51,19 +54,33 @@ def crowded_names(raw):
             for name, count in collections.Counter(obj.get("name") for obj in urls.values()).items() if count > 1]
 
 
-def erased_secrets(before, after, removed, replaced):
-    """Stored secrets that a run lost or changed without the declaration asking.
+def _secrets_of(obj):
+    """{secret name or "headers.<lowercase name>": value} of a stored object."""
+    held = {name: obj[name] for name in fields.SECRETS if obj.get(name)}
+    held.update(("headers." + name.lower(), text) for name, text in fields.credential_headers(obj.get("headers")))
+    return held
 
-    ``removed``: ids the declaration deletes. ``replaced``: {id: {secret name: declared value}}.
+
+def declared_secrets(item):
+    """The secrets an item of a declaration gives, named as _secrets_of names them; "" removes a credential header."""
+    given = {name: item[name] for name in fields.SECRETS if item.get(name) is not None}
+    given.update(("headers." + name.lower(), text) for name, text in (item.get(fields.SECRET_HEADERS) or {}).items())
+    return given
+
+
+def erased_secrets(before, after, removed, replaced):
+    """Stored secrets (credential headers included) that a run lost or changed without the declaration asking.
+
+    ``removed``: ids the declaration deletes. ``replaced``: {id: declared_secrets of its item}.
     """
     lost = []
     for ivr_id, urls in before.items():
         for url_id, obj in urls.items():
-            for name in fields.SECRETS:
-                if not obj.get(name) or url_id in removed:
-                    continue
-                now = after.get(ivr_id, {}).get(url_id, {}).get(name)
-                if now != obj[name] and now != replaced.get(url_id, {}).get(name):
+            if url_id in removed:
+                continue
+            now = _secrets_of(after.get(ivr_id, {}).get(url_id, {}))
+            for name, value in _secrets_of(obj).items():
+                if now.get(name) != value and now.get(name, "") != replaced.get(url_id, {}).get(name):
                     lost.append((url_id, obj.get("name"), name))
     return lost
 
@@ -76,9 +93,15 @@ def satisfies(obj, wanted, readable_secrets):
     """
     wrong = []
     for name, value in wanted.items():
+        if name == fields.SECRET_HEADERS:
+            continue
         field = fields.BY_NAME[name]
+        held = obj.get(name)
+        if name == "headers":
+            # Credential headers are kept when left out and removed by secret_headers: the erasure test checks them.
+            held, value = fields.without_credential_headers(held), fields.without_credential_headers(value)
         if field.secret and not readable_secrets:
             continue
-        if field.stored(obj.get(name)) != field.normalise(value):
+        if field.stored(held) != field.normalise(value):
             wrong.append(name)
     return wrong

@@ -25,8 +25,9 @@ SECRET_PREFIX = "zq"
 PLAIN = "abcdefghijklmnopqrstuvwxy0123456789"
 # Names that collide only after a change of case or white space: the engine compares names exactly.
 NAMES = ("crm", "CRM", "crm ", " crm", "Crm", "vip", "VIP", "vip lookup", "vip  lookup", "night")
-# Header names that carry no credential (their values are shown in clear).
+# Header names that carry no credential (their values are shown in clear), and some that do (never shown).
 HEADER_NAMES = ("X-App-ID", "X-Env", "Accept", "X-Trace", "User-Agent", "X-Route")
+CREDENTIAL_HEADER_NAMES = ("Authorization", "X-API-Key", "X-Auth-Token", "cookie")
 # Fields of a stored object the PBX may add beyond the ones this collection manages.
 EXTRA_FIELDS = {"created_at": st.just("2026-01-01T00:00:00Z"), "vendor_flags": st.integers(0, 9),
                 "description": st.text(PLAIN, max_size=8)}
@@ -70,10 +71,21 @@ def header_values():
     return st.text(PLAIN + "-_./=:;, ", max_size=20)
 
 
+def secret_headers(removals=False):
+    """Credential headers (the secret_headers option, or those a PBX stores); ``removals``: "" removes one."""
+    values = st.one_of(tokens(), st.just("")) if removals else tokens()
+    return st.dictionaries(st.sampled_from(CREDENTIAL_HEADER_NAMES), values, min_size=1, max_size=2)
+
+
 @st.composite
-def headers(draw, as_string=None):
-    """Headers in the dict form or in the API's string form (with spacing), names unique without regard to case."""
+def headers(draw, as_string=None, credentials=False):
+    """Headers in the dict form or in the API's string form (with spacing), names unique without regard to case.
+
+    ``credentials``: credential headers may be among them (as a PBX stores the secret_headers it was given).
+    """
     pairs = draw(st.dictionaries(st.sampled_from(HEADER_NAMES), header_values(), max_size=3))
+    if credentials and draw(st.booleans(), label="credential headers"):
+        pairs.update(draw(secret_headers(), label="stored credential headers"))
     if as_string is None:
         as_string = draw(st.booleans())
     if not as_string:
@@ -106,7 +118,7 @@ def value_of(field, as_string=False):
     if field.name == "name":
         return st.sampled_from(NAMES)
     if field.name == "headers":
-        return headers(as_string=as_string or None)
+        return headers(as_string=as_string or None, credentials=as_string)
     if field.secret:
         return credentials(True) if field.check else tokens()
     if field.check in CHECKED:
@@ -137,8 +149,9 @@ def stored_action_url(draw, name):
         if field.name in needed:
             continue
         blanks = [None] + ([""] if field.blank == "" else [])
-        # The simulator shows each secret and each field with a default, so only the others may be left out.
-        if not field.secret and field.server_default is None:
+        # The simulator shows each secret, each field with a default and the headers (it masks credential headers),
+        # so only the others may be left out.
+        if not field.secret and field.server_default is None and field.name != "headers":
             blanks.append(MISSING)
         shown = draw(st.sampled_from(["value"] + blanks), label="%s as" % field.name)
         if shown == MISSING:
@@ -185,6 +198,8 @@ def options(draw, complete=False, exists=True, whole=False):
     for name in _needs(given):
         if name not in given and (complete or not exists or name not in fields.KEPT):
             given[name] = draw(value_of(fields.BY_NAME[name]), label=name)
+    if draw(st.booleans(), label="with secret_headers"):
+        given[fields.SECRET_HEADERS] = draw(secret_headers(removals=True), label=fields.SECRET_HEADERS)
     return given
 
 
@@ -301,10 +316,11 @@ def invalid_value(field):
     if field.check is fields._check_url:  # pylint: disable=protected-access
         choices.append(st.sampled_from(("ftp://x.example.com/", "crm.example.com/hook", "https://", "https://x.example.com/\x00")))
     if field.check is fields._check_credential:  # pylint: disable=protected-access
-        choices.append(st.sampled_from(("short", "UPPERCASE1", "with space1", "a" * 65, "abc\ndef1")))
+        choices.append(st.sampled_from(("short", "UPPERCASE1", "with space1", "a" * 65, "abc\ndef1", "abcdefg\n")))
     if field.name == "headers":
         choices.append(st.sampled_from(BAD_HEADERS))
         choices.append(st.builds("X-A{}B:1".format, st.sampled_from(CONTROL)))
+        choices.append(st.builds(lambda char: {"X-App-ID": "crm%sX-Injected: 1" % char}, st.sampled_from(CONTROL)))
     if field.choices:
         choices.append(st.sampled_from(("", "dtmf", "NONE", "GET\n")))
     if field.kind == "bool":

@@ -13,7 +13,7 @@ from hypothesis import given
 from ansible_collections.portsip.pbx.plugins.module_utils import action_url_fields as fields
 from ansible_collections.portsip.pbx.plugins.modules import ivr_action_url
 
-from invariants import REFUSALS, crowded_names, erased_secrets, leaked, satisfies, secret_values
+from invariants import REFUSALS, crowded_names, declared_secrets, erased_secrets, leaked, satisfies, secret_values
 from strategies import StoredId, single_examples
 
 
@@ -72,7 +72,8 @@ def test_second_apply_writes_nothing_and_reports_no_change(pbx, example):
     if run.refused:
         assert run.again.failed and not run.again.writes
         return
-    rotated = [name for name in fields.SECRETS if run.params.get(name) is not None]
+    rotated = [name for name in fields.SECRETS if run.params.get(name) is not None] + [
+        name for name, text in (run.params.get(fields.SECRET_HEADERS) or {}).items() if text]
     if run.params["update_secrets"] == "always" and run.mode["secrets"] != "clear" and rotated and run.params["state"] == "present":
         # Documented: always sends a secret it cannot compare, as a change, every run.
         assert run.again.result["changed"] and len(run.again.writes) == 1
@@ -104,7 +105,7 @@ def test_no_stored_secret_is_erased_unless_declared(pbx, example):
     run = Scenario(pbx, example)
     target = run.target_id(run.before)
     removed = {target} if run.params["state"] == "absent" else set()
-    replaced = {target: {name: run.params[name] for name in fields.SECRETS if run.params.get(name) is not None}}
+    replaced = {target: declared_secrets(run.params)}
     assert erased_secrets(run.before, run.after, removed, replaced) == []
     assert erased_secrets(run.after, run.after_again, removed, replaced) == []
 

@@ -15,7 +15,7 @@ from ansible_collections.portsip.pbx.plugins.module_utils import action_url_fiel
 from ansible_collections.portsip.pbx.plugins.modules import ivr_action_urls
 
 from harness import IVR_NUMBERS
-from invariants import REFUSALS, crowded_names, erased_secrets, leaked, satisfies, secret_values
+from invariants import REFUSALS, crowded_names, declared_secrets, erased_secrets, leaked, satisfies, secret_values
 from strategies import IvrId, server_modes, set_examples, stored_ivr
 
 
@@ -59,14 +59,14 @@ class Scenario:
                     removed.add(url_id)
         return removed
 
-    def declared_secrets(self):
+    def replaced_secrets(self):
         """{id of a stored action URL: {secret: declared value}}."""
         replaced = {}
         for ivr_id, items in self.entries():
             for item in items or ():
                 for url_id, obj in self.before[ivr_id].items():
                     if obj["name"] == item["name"]:
-                        replaced[url_id] = {name: item[name] for name in fields.SECRETS if item.get(name) is not None}
+                        replaced[url_id] = declared_secrets(item)
         return replaced
 
 
@@ -115,7 +115,7 @@ def test_second_apply_writes_nothing_and_reports_no_change(pbx, example):
     rotating = run.params["update_secrets"] == "always" and run.mode["secrets"] != "clear" and run.state != "deleted"
     if rotating:
         # Documented: always sends a secret it cannot compare, as a change, every run; only that.
-        assert all(set(change["fields"]) <= set(fields.SECRETS) for change in run.again.result["changes"])
+        assert all(set(change["fields"]) <= set(fields.SECRETS) | {"headers"} for change in run.again.result["changes"])
         assert len(run.again.writes) == len(run.again.result["changes"])
         return
     assert run.again.result["changed"] is False
@@ -140,7 +140,7 @@ def test_check_mode_writes_nothing_and_predicts_the_real_run(pbx, example):
 @given(set_examples(IVR_NUMBERS))
 def test_no_stored_secret_is_erased_unless_declared(pbx, example):
     run = Scenario(pbx, example)
-    removed, replaced = run.removed(), run.declared_secrets()
+    removed, replaced = run.removed(), run.replaced_secrets()
     assert erased_secrets(run.before, run.after, removed, replaced) == []
     assert erased_secrets(run.after, run.after_again, removed, replaced) == []
 
