@@ -32,6 +32,8 @@ ACCESS_TOKEN = "property-access-token-7c2e"
 # several and to gather one onto another.
 IVRS = 3
 IVR_NUMBERS = tuple(str(8000 + number) for number in range(1, IVRS + 1))
+# The refusals the engine documents for a valid declaration: each is made before any write.
+REFUSALS = re.compile(r"does not give back its stored|action URLs are named|cannot rename|does not exist yet")
 # A lost answer: the simulator applies the write, then closes the connection without answering.
 LOST_ANSWER_PATHS = {
     "create": r"/api/ivrs/[^/]+/action_urls",
@@ -119,3 +121,38 @@ class Pbx:
         finally:
             self.sim.faults.clear()
         return Run(json.loads(out.getvalue()), self.sim.received())
+
+
+class Runs:
+    """One declaration run three times: in check mode, for real (losing the answer of its first write of the kind
+    ``lost_answer`` names, if any), and again; with the raw stored state before and after each."""
+
+    def __init__(self, pbx, module, params, lost_answer=None):
+        self.params = params
+        self.before = pbx.raw()
+        self.check = pbx.run(module, params, check=True)
+        self.after_check = pbx.raw()
+        self.real = pbx.run(module, params, lost_answer=lost_answer)
+        self.after = pbx.raw()
+        self.again = pbx.run(module, params)
+        self.after_again = pbx.raw()
+        self.runs = (self.check, self.real, self.again)
+
+    @property
+    def refused(self):
+        """Whether the real run made one of the refusals the engine documents for a valid declaration."""
+        return self.real.failed and REFUSALS.search(self.real.result["msg"])
+
+    def refused_without_change(self):
+        """Assert that the real run succeeded, or made a documented refusal that changed nothing; True for a refusal."""
+        assert not self.real.failed or self.refused, self.real.result
+        if self.refused:
+            assert self.after == self.before
+        return bool(self.refused)
+
+    def check_failed_alike(self):
+        """Assert that check mode wrote nothing and, if the real run failed, failed with the same message; True then."""
+        assert self.check.writes == [] and self.after_check == self.before
+        if self.real.failed:
+            assert self.check.failed and self.check.result["msg"] == self.real.result["msg"], (self.check.result, self.real.result)
+        return self.real.failed

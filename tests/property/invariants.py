@@ -9,14 +9,11 @@ __metaclass__ = type
 
 import collections
 import json
-import re
 
 from ansible_collections.portsip.pbx.plugins.module_utils import action_url_fields as fields
 
 from harness import ACCESS_TOKEN
 
-# The refusals the engine documents for a valid declaration: each is made before any write.
-REFUSALS = re.compile(r"does not give back its stored|action URLs are named|cannot rename|does not exist yet")
 
 
 def secret_values(raw, *declared):
