@@ -15,7 +15,6 @@ from ansible_collections.portsip.pbx.plugins.module_utils import action_url_fiel
 from harness import ACCESS_TOKEN
 
 
-
 def secret_values(raw, *declared):
     """Every secret value stored in ``raw`` or given in the ``declared`` options (any nesting), and the access token."""
     found = {ACCESS_TOKEN}
