@@ -5,9 +5,9 @@
 """Hypothesis profiles and the in-process simulator of the property tests.
 
 ``ci`` (the default, what ``make test`` runs) draws the same examples on every run; ``fuzz``
-(HYPOTHESIS_PROFILE=fuzz, ``make fuzz``) draws many more, new ones each run. Neither writes a
-example database into the tree: ``fuzz`` keeps one under .build/, so a failure it found is
-tried first on the next fuzz run.
+(HYPOTHESIS_PROFILE=fuzz, ``make fuzz``) draws many more, new ones each run. Neither writes an
+example database into the tree: ``fuzz`` keeps one in .build/hypothesis/, so a failure it
+found is tried first on the next fuzz run.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -20,6 +20,7 @@ from unittest import mock
 
 import pytest
 from hypothesis import HealthCheck, settings
+from hypothesis.configuration import set_hypothesis_home_dir
 from hypothesis.database import DirectoryBasedExampleDatabase
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -33,11 +34,15 @@ from ansible_collections.portsip.pbx.plugins.module_utils.client import Client  
 
 from harness import ACCESS_TOKEN, IVRS, Pbx  # noqa: E402  pylint: disable=wrong-import-position
 
+# Hypothesis keeps caches (and fuzz's examples) in .hypothesis/ of the working directory unless told otherwise.
+STORAGE = os.path.join(ROOT, ".build", "hypothesis")
+set_hypothesis_home_dir(STORAGE)
+
 # The simulator answers in well under a millisecond, but a loaded machine can stall any one example.
 COMMON = dict(deadline=None, print_blob=True, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 settings.register_profile("ci", derandomize=True, database=None, max_examples=10, **COMMON)
 settings.register_profile("fuzz", max_examples=1000,
-                          database=DirectoryBasedExampleDatabase(os.path.join(ROOT, ".build", "hypothesis")), **COMMON)
+                          database=DirectoryBasedExampleDatabase(os.path.join(STORAGE, "examples")), **COMMON)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
