@@ -28,7 +28,7 @@ TEST_ENV := PATH="$(VENV_BIN):$$PATH" \
 # discovery trips over the failing pyenv shims on PATH).
 VENV_PYVER = $$("$(VENV_BIN)/python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
 
-.PHONY: help venv stage test sanity units ansible-units integration lint docs-lint changelog-lint build demo matrix docs bench mutation clean distclean
+.PHONY: help venv stage test sanity units property fuzz ansible-units integration lint docs-lint changelog-lint build demo matrix docs bench mutation clean distclean
 
 help:
 	@echo 'make test            every check below, stopping at the first failure (what .ci/run runs)'
@@ -36,6 +36,8 @@ help:
 	@echo 'make docs-lint       antsibull-docs lint-collection-docs --plugin-docs'
 	@echo 'make lint            ansible-lint --offline (production profile; see .ansible-lint)'
 	@echo 'make units           pytest tests/unit tests/simulator/tests'
+	@echo 'make property        pytest tests/property: hypothesis properties of the engine, fixed examples (profile ci)'
+	@echo 'make fuzz            tests/property with many more, new examples each run (profile fuzz; long; not in make test)'
 	@echo 'make ansible-units   ansible-test units --venv --python <venv Python> (tests/unit)'
 	@echo 'make integration     pytest tests/integration (playbooks against the simulator)'
 	@echo 'make sanity          ansible-test sanity --venv --python <venv Python>'
@@ -58,8 +60,8 @@ stage: venv
 
 # Cheapest checks first, so a broken change fails fast; the integration tests (minutes of
 # ansible-playbook runs) last. The HTML site is built and checked by tests/integration/test_docsite.py.
-test: changelog-lint docs-lint lint units ansible-units sanity integration
-	@echo "make test: all checks passed (changelog-lint docs-lint lint units ansible-units sanity integration)"
+test: changelog-lint docs-lint lint units property ansible-units sanity integration
+	@echo "make test: all checks passed (changelog-lint docs-lint lint units property ansible-units sanity integration)"
 
 changelog-lint: venv
 	PATH="$(VENV_BIN):$$PATH" antsibull-changelog lint
@@ -78,6 +80,14 @@ lint: stage
 
 units: stage
 	$(TEST_ENV) tools/run-pytest.sh tests/unit tests/simulator/tests
+
+# The modules run in this process against an in-process simulator (tests/property/README.md). One
+# process: the examples are cheap, and the simulator and the imports are set up once.
+property: stage
+	$(TEST_ENV) PYTEST_ARGS="-n 0 $${PYTEST_ARGS:-}" tools/run-pytest.sh tests/property
+
+fuzz: stage
+	$(TEST_ENV) HYPOTHESIS_PROFILE=fuzz PYTEST_ARGS="-n 0 $${PYTEST_ARGS:-}" tools/run-pytest.sh tests/property
 
 # tests/unit once more the way collection contributors run them: ansible-test units in a virtualenv
 # of its own under ~/.ansible/test/venv, with tests/unit/requirements.txt installed (bootstrapped by

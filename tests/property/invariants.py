@@ -1,0 +1,103 @@
+# -*- coding: utf-8 -*-
+# Copyright: portsip.pbx contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""What must hold after any run of either module, whatever was stored and declared."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import collections
+import json
+
+from ansible_collections.portsip.pbx.plugins.module_utils import action_url_fields as fields
+
+from harness import ACCESS_TOKEN
+
+
+def secret_values(raw, *declared):
+    """Every secret value stored in ``raw`` or given in the ``declared`` options (any nesting), and the access token."""
+    found = {ACCESS_TOKEN}
+    for urls in raw.values():
+        for obj in urls.values():
+            found.update(obj[name] for name in fields.SECRETS if obj.get(name))
+            found.update(text for _name, text in fields.credential_headers(obj.get("headers")))
+
+    def walk(value):
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if key in fields.SECRETS and item:
+                    found.add(item)
+                if key == fields.SECRET_HEADERS:
+                    found.update(text for text in item.values() if text)
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+    walk(list(declared))
+    return found
+
+
+def leaked(run, secrets):
+    """The secrets that appear anywhere in a run's result, warnings and messages included."""
+    text = json.dumps(run.result)
+    return sorted(secret for secret in secrets if secret in text)
+
+
+def crowded_names(raw):
+    """(IVR id, name, count) for each name held by more than one action URL of an IVR."""
+    return [(ivr_id, name, count) for ivr_id, urls in raw.items()
+            for name, count in collections.Counter(obj.get("name") for obj in urls.values()).items() if count > 1]
+
+
+def _secrets_of(obj):
+    """{secret name or "headers.<lowercase name>": value} of a stored object."""
+    held = {name: obj[name] for name in fields.SECRETS if obj.get(name)}
+    held.update(("headers." + name.lower(), text) for name, text in fields.credential_headers(obj.get("headers")))
+    return held
+
+
+def declared_secrets(item):
+    """The secrets an item of a declaration gives, named as _secrets_of names them; "" removes a credential header."""
+    given = {name: item[name] for name in fields.SECRETS if item.get(name) is not None}
+    given.update(("headers." + name.lower(), text) for name, text in (item.get(fields.SECRET_HEADERS) or {}).items())
+    return given
+
+
+def erased_secrets(before, after, removed, replaced):
+    """Stored secrets (credential headers included) that a run lost or changed without the declaration asking.
+
+    ``removed``: ids the declaration deletes. ``replaced``: {id: declared_secrets of its item}.
+    """
+    lost = []
+    for ivr_id, urls in before.items():
+        for url_id, obj in urls.items():
+            if url_id in removed:
+                continue
+            now = _secrets_of(after.get(ivr_id, {}).get(url_id, {}))
+            for name, value in _secrets_of(obj).items():
+                if now.get(name) != value and now.get(name, "") != replaced.get(url_id, {}).get(name):
+                    lost.append((url_id, obj.get("name"), name))
+    return lost
+
+
+def satisfies(obj, wanted, readable_secrets):
+    """The fields of ``wanted`` (API form) that the stored ``obj`` does not hold, normalised.
+
+    A secret the PBX does not give back is sent only with another change or a create
+    (``readable_secrets`` False): then either the declared or the old value is fine.
+    """
+    wrong = []
+    for name, value in wanted.items():
+        if name == fields.SECRET_HEADERS:
+            continue
+        field = fields.BY_NAME[name]
+        held = obj.get(name)
+        if name == "headers":
+            # Credential headers are kept when left out and removed by secret_headers: the erasure test checks them.
+            held, value = fields.without_credential_headers(held), fields.without_credential_headers(value)
+        if field.secret and not readable_secrets:
+            continue
+        if field.stored(held) != field.normalise(value):
+            wrong.append(name)
+    return wrong
