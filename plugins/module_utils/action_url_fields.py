@@ -58,6 +58,8 @@ def _check_mask(value):
 
 
 def _check_url(value):
+    if _CONTROL.search(value) or " " in value:
+        return "must not contain spaces or control characters (percent-encode them)"
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         return "must be an http:// or https:// URL with a host"

@@ -40,7 +40,7 @@ set_hypothesis_home_dir(STORAGE)
 
 # The simulator answers in well under a millisecond, but a loaded machine can stall any one example.
 COMMON = dict(deadline=None, print_blob=True, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-settings.register_profile("ci", derandomize=True, database=None, max_examples=10, **COMMON)
+settings.register_profile("ci", derandomize=True, database=None, max_examples=20, **COMMON)
 settings.register_profile("fuzz", max_examples=1000,
                           database=DirectoryBasedExampleDatabase(os.path.join(STORAGE, "examples")), **COMMON)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))

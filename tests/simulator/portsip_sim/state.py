@@ -245,7 +245,7 @@ def present_action_url(stored, secrets_mode, blank_defaults=False):
             del shown[field]
         elif secrets_mode == 'masked' and shown[field] is not None:
             shown[field] = MASK
-    if secrets_mode == 'masked' and shown['headers']:
+    if secrets_mode == 'masked' and shown.get('headers'):
         shown['headers'] = '&'.join(_masked_header(item) for item in shown['headers'].split('&'))
     return shown
 

@@ -308,3 +308,8 @@ class TestSecretHeaders:
 @pytest.mark.parametrize("option", ["username", "password"])
 def test_a_credential_ending_in_a_line_break_is_refused(option):
     assert fields.problems({option: "abcdefg\n"}) == ["%s: must be 6 to 64 characters of lowercase letters a-z and digits 0-9" % option]
+
+
+@pytest.mark.parametrize("url", ["https://crm.example.com/hook\n", "https://crm.example.com/a\x7fb", "https://crm.example.com/a b"])
+def test_a_url_with_a_space_or_control_character_is_refused(url):
+    assert fields.problems({"url": url}) == ["url: must not contain spaces or control characters (percent-encode them)"]
