@@ -92,6 +92,12 @@ class TestStates:
         result = run(pbx, [entry(ivr_id="ivr-8000", action_urls=[])], state="overridden")
         assert pbx.names("8000") == [] and [change["action"] for change in result["changes"]] == ["delete", "delete"]
 
+    def test_deleted_with_no_entries_reads_and_deletes_nothing(self):
+        pbx = FakePbx()
+        pbx.seed("8000", CRM, VIP)
+        assert run(pbx, [], state="deleted")["changed"] is False
+        assert pbx.calls == [] and pbx.names("8000") == ["crm", "vip"]
+
     def test_deleted_takes_the_listed_names_or_everything_and_absent_is_no_change(self):
         pbx = FakePbx()
         pbx.seed("8000", CRM, VIP)
@@ -106,6 +112,7 @@ class TestStates:
         pbx = FakePbx(secrets="clear")
         pbx.seed("8000", CRM, VIP)
         result = run(pbx, None, state="gathered")
+        assert result["changed"] is False
         assert [ivr["ivr"] for ivr in result["gathered"]] == ["8000", "8200", "8300"]
         crm, vip = result["gathered"][0]["action_urls"]
         assert crm == {key: value for key, value in CRM.items() if key != "password"}
@@ -146,6 +153,12 @@ class TestChecks:
             "config[1].action_urls[3].name: 'a' is also listed at config[1].action_urls[0]",
             "config[1].action_urls[3].url: must be an http:// or https:// URL with a host",
         ]
+        assert pbx.calls == []
+
+    def test_an_empty_ivr_or_ivr_id_is_refused_before_any_request(self):
+        pbx = FakePbx()
+        with pytest.raises(Problem, match=r"^config\[0\]\.ivr: must not be empty; config\[1\]\.ivr_id: must not be empty$"):
+            run(pbx, [entry(ivr=""), entry(ivr_id="")])
         assert pbx.calls == []
 
     @pytest.mark.parametrize("state", ["replaced", "overridden"])

@@ -163,6 +163,7 @@ def test_no_warning_for_loopback_or_https(make_module, warned, url):
     (dict(pbx_url="pbx.example.com:8887", pbx_access_token="static-token-1"), "pbx_url: must be the PBX's https:// address"),
     (dict(pbx_access_token="static-token-1"), "pbx_url: must be the PBX's https:// address"),
     (dict(pbx_url=URL, pbx_access_token="static-token-1", pbx_timeout=0), "pbx_timeout: must be a number of seconds greater than 0"),
+    (dict(pbx_url=URL, pbx_access_token="static-token-1", pbx_timeout=-5), "pbx_timeout: must be a number of seconds greater than 0"),
     (dict(pbx_url=URL), "one of the following is required: pbx_username, pbx_access_token"),
     (dict(pbx_url=URL, pbx_username="admin"), "parameters are required together: pbx_username, pbx_password"),
     (dict(pbx_url=URL, pbx_access_token="static-token-1", ivr_id=""), "ivr_id: must not be empty"),
