@@ -7,6 +7,8 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import json
+
 import pytest
 
 from ansible_collections.portsip.pbx.plugins.module_utils import action_url_fields as fields
@@ -28,7 +30,8 @@ def entry(action_urls=None, **ivr):
 
 
 def params(config, state="merged", update_secrets="on_create", parallelism=4):
-    return dict(config=config, state=state, update_secrets=update_secrets, parallelism=parallelism)
+    """The module's parameters; Ansible parses them from JSON, so no string is the same object as a constant of the code."""
+    return json.loads(json.dumps(dict(config=config, state=state, update_secrets=update_secrets, parallelism=parallelism)))
 
 
 def run(pbx, config, check_mode=False, **options):
