@@ -144,7 +144,7 @@ def test_predicted_create_fills_server_defaults():
     ("url", "ftp://crm.example.com", "http:// or https://"),
     ("url", "https://" + "a" * 121, "at most 128"),
     ("headers", "X App:1", "header name 'X App'"),
-    ("headers", {"X-A": "a&b"}, "contains '&'"),
+    ("headers", {"X-A": "a&b"}, "the value of header 'X-A' contains '&'"),
     ("headers", ["X-A:1"], "must be a dict"),
     ("connection_timeout", -1, "0 or greater"),
     ("request_timeout", -5, "0 or greater"),
