@@ -40,6 +40,14 @@ class GoneOnRetryPbx(FakePbx):
         raise PortsipError("VALIDATE_FAILED id: no such action URL", "POST", path + "/destroy", self.status)
 
 
+class AnswerWithoutIdPbx(FakePbx):
+    """Its create makes the object but answers without its id, so the client looks it up."""
+
+    def create(self, path, body, find_created):
+        super(AnswerWithoutIdPbx, self).create(path, body, find_created)
+        return find_created()
+
+
 class TestEnsure:
     def test_a_create_returns_the_new_id_and_a_diff_of_the_stored_fields(self):
         pbx = FakePbx()
@@ -64,12 +72,19 @@ class TestEnsure:
         result = ensure(pbx, IVR, params(id="u9", state="absent"), check_mode=False)
         assert result["changed"] is False and pbx.writes == []
 
-    def test_a_rename_onto_a_name_in_use_is_refused_before_any_write(self):
+    @pytest.mark.parametrize("url_id, name, other", [("u1", "vip", "u2"), ("u2", "crm", "u1")])
+    def test_a_rename_onto_a_name_in_use_is_refused_before_any_write(self, url_id, name, other):
         pbx = FakePbx(secrets="clear")
         pbx.seed("8000", CRM, VIP)
-        with pytest.raises(Problem, match="cannot rename action URL u1 to 'vip': that name is already used by u2"):
-            ensure(pbx, IVR, params(id="u1", name="vip"), check_mode=False)
+        with pytest.raises(Problem, match="cannot rename action URL %s to '%s': that name is already used by %s$" % (url_id, name, other)):
+            ensure(pbx, IVR, params(id=url_id, name=name), check_mode=False)
         assert pbx.writes == []
+
+    def test_a_create_answered_without_an_id_finds_it_by_its_name(self):
+        pbx = AnswerWithoutIdPbx()
+        pbx.seed("8000", CRM)
+        result = ensure(pbx, IVR, params(**VIP), check_mode=False)
+        assert result["action_url"]["id"] == "u2" == pbx.urls[IVR][1]["id"]
 
     def test_a_create_needs_the_secret_its_auth_uses(self):
         pbx = FakePbx()

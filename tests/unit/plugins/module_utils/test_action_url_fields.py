@@ -163,7 +163,7 @@ def test_problems_name_the_option(option, value, message):
     assert message in found[0]
 
 
-@pytest.mark.parametrize("mask", ["1000", "3000-4000", "1**", "ALL", "1;2;3000-4000;5*", " 1 ; 2 ", "1;01", "1-3;2", "1;1*"])
+@pytest.mark.parametrize("mask", ["1000", "3000-4000", "1**", "ALL", "1;2;3000-4000;5*", "100-100", " 1 ; 2 ", "1;01", "1-3;2", "1;1*"])
 def test_well_formed_masks_pass(mask):
     assert fields.problems({"dtmf_mask": mask, "caller_mask": mask}) == []
 

@@ -179,10 +179,11 @@ class TestChecks:
         with pytest.raises(Problem, match=r"config\[0\].action_urls\[0\]: type is CALLER, so also set: caller_mask"):
             run(FakePbx(), [entry(ivr="8000", action_urls=[item(name="a", type="CALLER")])])
 
-    def test_replaced_takes_an_entry_that_lists_no_action_urls_as_no_change(self):
+    @pytest.mark.parametrize("state", ["merged", "replaced"])
+    def test_an_entry_that_lists_no_action_urls_is_no_change(self, state):
         pbx = FakePbx()
         pbx.seed("8000", CRM)
-        assert run(pbx, [entry(ivr="8000")], state="replaced")["changed"] is False and pbx.writes == []
+        assert run(pbx, [entry(ivr="8000")], state=state)["changed"] is False and pbx.writes == []
 
     def test_overridden_needs_action_urls_spelled_out(self):
         with pytest.raises(Problem, match=r"config\[0\].action_urls: required with state=overridden"):

@@ -51,12 +51,12 @@ def no_portsip_environment(monkeypatch):
 
 @pytest.fixture(name="make_module")
 def make_module_fixture(monkeypatch):
-    """make_module(argument_spec=None, **args): a PortsipModule given ``args``, which stay in force until the test ends
-    (exit_json and fail_json need them too)."""
+    """make_module(argument_spec=None, logs_in=False, **args): a PortsipModule given ``args``, which stay in force until
+    the test ends (exit_json and fail_json need them too)."""
     with contextlib.ExitStack() as stack:
-        def make_module(argument_spec=None, **args):
+        def make_module(argument_spec=None, logs_in=False, **args):
             stack.enter_context(module_args(args, monkeypatch))
-            return module_utils.PortsipModule(argument_spec=argument_spec or {}, supports_check_mode=True)
+            return module_utils.PortsipModule(argument_spec=argument_spec or {}, logs_in=logs_in, supports_check_mode=True)
         yield make_module
 
 
@@ -162,6 +162,8 @@ def test_no_warning_for_loopback_or_https(make_module, warned, url):
 @pytest.mark.parametrize("args, message", [
     (dict(pbx_url="pbx.example.com:8887", pbx_access_token="static-token-1"), "pbx_url: must be the PBX's https:// address"),
     (dict(pbx_access_token="static-token-1"), "pbx_url: must be the PBX's https:// address"),
+    (dict(pbx_url="ftp://pbx.example.com:8887", pbx_access_token="static-token-1"), "pbx_url: must be the PBX's https:// address"),
+    (dict(pbx_url="https://", pbx_access_token="static-token-1"), "pbx_url: must be the PBX's https:// address"),
     (dict(pbx_url=URL, pbx_access_token="static-token-1", pbx_timeout=0), "pbx_timeout: must be a number of seconds greater than 0"),
     (dict(pbx_url=URL, pbx_access_token="static-token-1", pbx_timeout=-5), "pbx_timeout: must be a number of seconds greater than 0"),
     (dict(pbx_url=URL), "one of the following is required: pbx_username, pbx_access_token"),
@@ -174,6 +176,12 @@ def test_bad_connection_options_fail_naming_the_option(failure, args, message):
     assert failure({"ivr_id": {"type": "str"}}, **args).startswith(message)
 
 
+@pytest.mark.parametrize("credentials", [dict(pbx_username="admin", pbx_password=""), dict(pbx_username="", pbx_password="s3cret"),
+                                         dict(pbx_access_token="static-token-1")])
+def test_a_module_that_logs_in_needs_a_username_and_a_password(failure, credentials):
+    assert failure(logs_in=True, pbx_url=URL, **credentials).startswith("pbx_username and pbx_password: both are required")
+
+
 def test_a_missing_requests_library_is_reported(failure, monkeypatch):
     monkeypatch.setattr(module_utils, "HAS_REQUESTS", False)
     assert "requests" in failure(pbx_url=URL, pbx_access_token="static-token-1")
@@ -181,6 +189,10 @@ def test_a_missing_requests_library_is_reported(failure, monkeypatch):
 
 @pytest.mark.parametrize("error, message", [
     (PortsipError("forbidden", "GET", "/ivrs", 403), "GET /ivrs: HTTP 403: forbidden; " + module_utils.HINTS[403]),
+    (PortsipError("expired", "GET", "/ivrs", 401), "GET /ivrs: HTTP 401: expired; the PBX refused the credentials: check "
+     "pbx_username and pbx_password, pbx_domain (a tenant admin needs the tenant's SIP domain), or pbx_access_token"),
+    (PortsipError("slow down", "GET", "/ivrs", 429), "GET /ivrs: HTTP 429: slow down; the PBX's API rate limit was reached and "
+     "retries did not get through: run fewer tasks in parallel"),
     (PortsipError("login refused", "POST", "/login/oauth/token", 400, hint="check pbx_username"),
      "POST /login/oauth/token: HTTP 400: login refused; check pbx_username"),
     (PortsipError("VALIDATE_FAILED name", "POST", "/ivrs/a/action_urls", 400), "POST /ivrs/a/action_urls: HTTP 400: VALIDATE_FAILED name"),
