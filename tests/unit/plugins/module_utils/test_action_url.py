@@ -64,6 +64,13 @@ class TestEnsure:
         stored = dict(CRM, password=fields.MASK)
         assert result == dict(changed=True, action_url={}, diff=dict(before=stored, after={}))
 
+    @pytest.mark.parametrize("update_secrets, changed", [("always", True), ("on_create", False)])
+    def test_a_secret_the_pbx_hides_is_sent_only_with_update_secrets_always(self, update_secrets, changed):
+        pbx = FakePbx(secrets="masked")
+        pbx.seed("8000", CRM)
+        result = ensure(pbx, IVR, params(name="crm", password="hookpass1", update_secrets=update_secrets), check_mode=False)
+        assert result["changed"] is changed and len(pbx.writes) == int(changed)
+
     def test_an_id_no_action_url_has_is_refused_when_present_and_no_change_when_absent(self):
         pbx = FakePbx()
         pbx.seed("8000", CRM)

@@ -146,6 +146,7 @@ def test_predicted_create_fills_server_defaults():
     ("headers", "X App:1", "header name 'X App'"),
     ("headers", {"X-A": "a&b"}, "the value of header 'X-A' contains '&'"),
     ("headers", ["X-A:1"], "must be a dict"),
+    ("headers", True, "must be a dict"),
     ("connection_timeout", -1, "0 or greater"),
     ("request_timeout", -5, "0 or greater"),
     ("request_timeout", True, "whole number, got a boolean"),

@@ -111,6 +111,12 @@ class TestStates:
         assert [(change["name"], change["fields"]) for change in result["changes"]] == [("vip", []), ("crm", []), ("vip", [])]
         assert run(pbx, [entry(ivr="8000", action_urls=[item(name="vip")])], state="deleted")["changed"] is False
 
+    def test_deleted_needs_only_the_names(self):
+        pbx = FakePbx()
+        pbx.seed("8000", CRM, VIP)
+        run(pbx, [entry(ivr="8000", action_urls=[item(name="vip", type="CALLER", auth="BEARER")])], state="deleted")
+        assert pbx.names("8000") == ["crm"]
+
     def test_gathered_holds_no_secret_and_names_ivrs_by_number(self):
         pbx = FakePbx(secrets="clear")
         pbx.seed("8000", CRM, VIP)

@@ -13,6 +13,7 @@ import json
 import pytest
 
 from ansible.module_utils import basic
+from ansible_collections.portsip.pbx.plugins.module_utils import action_url_set
 from ansible_collections.portsip.pbx.plugins.module_utils import module as module_utils
 from ansible_collections.portsip.pbx.plugins.module_utils.client import PortsipError
 
@@ -148,6 +149,12 @@ def test_secret_headers_are_no_log_values_without_a_warning(make_module, warned)
     assert warned == [] and "Bearer hdr-2" in module.no_log_values and "Bearer hdr-2" in module.client().options["secrets"]
 
 
+def test_the_update_secrets_choice_is_no_secret(make_module):
+    module = make_module(action_url_set.argument_spec(), pbx_url=URL, pbx_access_token="static-token-1", config=[],
+                         update_secrets="always")
+    assert "always" not in module.no_log_values
+
+
 def test_credentials_over_http_to_another_host_are_warned_about(make_module, warned):
     make_module(pbx_url="http://pbx.example.com", pbx_access_token="t1234")
     assert len(warned) == 1 and "unencrypted" in warned[0]
@@ -205,3 +212,12 @@ def test_fail_on_reports_the_request_and_what_to_do(make_module, capsys, error, 
     result = json.loads(capsys.readouterr().out)
     assert result["msg"] == message
     assert (result["method"], result["path"], result["status"], result["ivr_id"]) == (error.method, error.path, error.status, "i1")
+
+
+def test_fail_on_starts_with_what_was_being_done(make_module, capsys):
+    module = make_module(pbx_url=URL, pbx_access_token="static-token-1")
+    capsys.readouterr()
+    with pytest.raises(SystemExit):
+        module.fail_on(PortsipError("VALIDATE_FAILED url", "POST", "/ivrs/a/action_urls", 400), "the create of action URL 'crm' failed")
+    assert json.loads(capsys.readouterr().out)["msg"] == \
+        "the create of action URL 'crm' failed: POST /ivrs/a/action_urls: HTTP 400: VALIDATE_FAILED url"
