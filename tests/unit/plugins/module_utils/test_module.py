@@ -189,6 +189,11 @@ def test_a_module_that_logs_in_needs_a_username_and_a_password(failure, credenti
     assert failure(logs_in=True, pbx_url=URL, **credentials).startswith("pbx_username and pbx_password: both are required")
 
 
+def test_a_module_that_logs_in_takes_a_username_and_a_password(make_module):
+    options = make_module(logs_in=True, pbx_url=URL, pbx_username="admin", pbx_password="s3cret").client().options
+    assert (options["username"], options["password"]) == ("admin", "s3cret")
+
+
 def test_a_missing_requests_library_is_reported(failure, monkeypatch):
     monkeypatch.setattr(module_utils, "HAS_REQUESTS", False)
     assert "requests" in failure(pbx_url=URL, pbx_access_token="static-token-1")
