@@ -8,6 +8,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import copy
+import json
 import threading
 import time
 
@@ -66,7 +67,8 @@ class FakePbx:
         with self._lock:
             self.in_flight -= 1
         ivr_id = path.split("/")[2]
-        return [self._shown(item) for item in self.urls[ivr_id]]
+        # Parsed from JSON, as the client hands them over: no key or value is the same object as a constant of the code.
+        return json.loads(json.dumps([self._shown(item) for item in self.urls[ivr_id]]))
 
     def list_all(self, path, params=None):
         self._record("GET", path)

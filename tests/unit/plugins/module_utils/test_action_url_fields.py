@@ -173,6 +173,10 @@ def test_the_int32_bound_itself_is_accepted():
     assert fields.problems({"connection_timeout": 2 ** 31 - 1, "request_timeout": 0}) == []
 
 
+def test_values_of_the_longest_length_allowed_are_accepted():
+    assert fields.problems({"name": "n" * 64, "dtmf_mask": "1" * 255, "caller_mask": "1" * 255, "url": "https://" + "a" * 120}) == []
+
+
 @pytest.mark.parametrize("name, default", [("enabled", False), ("connection_timeout", 2), ("request_timeout", 2), ("auth", "DISABLE")])
 @pytest.mark.parametrize("blank", [None, ""])
 def test_a_blank_stored_value_is_the_server_default(name, default, blank):

@@ -155,8 +155,9 @@ def test_the_update_secrets_choice_is_no_secret(make_module):
     assert "always" not in module.no_log_values
 
 
-def test_credentials_over_http_to_another_host_are_warned_about(make_module, warned):
-    make_module(pbx_url="http://pbx.example.com", pbx_access_token="t1234")
+@pytest.mark.parametrize("url", ["http://pbx.example.com", "http://crm.example.com", "http://10.0.0.5:8887"])
+def test_credentials_over_http_to_another_host_are_warned_about(make_module, warned, url):
+    make_module(pbx_url=url, pbx_access_token="t1234")
     assert len(warned) == 1 and "unencrypted" in warned[0]
 
 
