@@ -144,8 +144,9 @@ def test_predicted_create_fills_server_defaults():
     ("url", "ftp://crm.example.com", "http:// or https://"),
     ("url", "https://" + "a" * 121, "at most 128"),
     ("headers", "X App:1", "header name 'X App'"),
-    ("headers", {"X-A": "a&b"}, "contains '&'"),
+    ("headers", {"X-A": "a&b"}, "the value of header 'X-A' contains '&'"),
     ("headers", ["X-A:1"], "must be a dict"),
+    ("headers", True, "must be a dict"),
     ("connection_timeout", -1, "0 or greater"),
     ("request_timeout", -5, "0 or greater"),
     ("request_timeout", True, "whole number, got a boolean"),
@@ -163,13 +164,17 @@ def test_problems_name_the_option(option, value, message):
     assert message in found[0]
 
 
-@pytest.mark.parametrize("mask", ["1000", "3000-4000", "1**", "ALL", "1;2;3000-4000;5*", " 1 ; 2 ", "1;01", "1-3;2", "1;1*"])
+@pytest.mark.parametrize("mask", ["1000", "3000-4000", "1**", "ALL", "1;2;3000-4000;5*", "100-100", " 1 ; 2 ", "1;01", "1-3;2", "1;1*"])
 def test_well_formed_masks_pass(mask):
     assert fields.problems({"dtmf_mask": mask, "caller_mask": mask}) == []
 
 
 def test_the_int32_bound_itself_is_accepted():
     assert fields.problems({"connection_timeout": 2 ** 31 - 1, "request_timeout": 0}) == []
+
+
+def test_values_of_the_longest_length_allowed_are_accepted():
+    assert fields.problems({"name": "n" * 64, "dtmf_mask": "1" * 255, "caller_mask": "1" * 255, "url": "https://" + "a" * 120}) == []
 
 
 @pytest.mark.parametrize("name, default", [("enabled", False), ("connection_timeout", 2), ("request_timeout", 2), ("auth", "DISABLE")])

@@ -7,97 +7,17 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import copy
-import threading
-import time
+import json
 
 import pytest
 
 from ansible_collections.portsip.pbx.plugins.module_utils import action_url_fields as fields
 from ansible_collections.portsip.pbx.plugins.module_utils import action_url_set
 from ansible_collections.portsip.pbx.plugins.module_utils.action_url import Problem
-from ansible_collections.portsip.pbx.plugins.module_utils.client import PortsipError
+from ansible_collections.portsip.pbx.tests.unit.plugins.module_utils.fake_pbx import CRM, VIP, FakePbx
 
 SPEC = action_url_set.argument_spec()
 ITEM_OPTIONS = SPEC["config"]["options"]["action_urls"]["options"]
-
-CRM = dict(name="crm", enabled=True, type="DTMF", dtmf_mask="1;2", method="POST", url="https://crm.example.com/hook",
-           headers="X-App-ID:crm", connection_timeout=2, request_timeout=5, auth="BASIC", username="pbxhook",
-           password="hookpass1")
-VIP = dict(name="vip", type="CALLER", caller_mask="100-199", url="https://crm.example.com/vip", auth="BEARER", token="tok-1")
-
-
-class FakePbx:
-    """The PBX's IVRs and action URLs behind the client calls the engine makes; records every call."""
-
-    def __init__(self, secrets="masked", ivrs=("8000", "8200", "8300")):
-        self.secrets = secrets
-        self.ivrs = [{"id": "ivr-%s" % number, "name": "IVR %s" % number, "extension_number": number} for number in ivrs]
-        self.urls = {ivr["id"]: [] for ivr in self.ivrs}
-        self.calls = []
-        self.fail_on = None  # (method, path) answered with HTTP 400
-        self.in_flight = 0
-        self.most_in_flight = 0
-        self._lock = threading.Lock()
-        self._ids = 0
-
-    def seed(self, number, *items):
-        for item in items:
-            self._ids += 1
-            self.urls["ivr-%s" % number].append(dict(fields.predicted_create(item), id="u%d" % self._ids))
-
-    def names(self, number):
-        return [item["name"] for item in self.urls["ivr-%s" % number]]
-
-    def _shown(self, item):
-        shown = dict(item)
-        for name in fields.SECRETS:
-            if self.secrets == "omitted":
-                shown.pop(name, None)
-            elif self.secrets == "masked" and shown.get(name):
-                shown[name] = "******"
-        return shown
-
-    def _record(self, method, path):
-        self.calls.append((method, path))
-        if self.fail_on == (method, path):
-            raise PortsipError("VALIDATE_FAILED url: refused", method, path, 400)
-
-    def get_items(self, path):
-        with self._lock:
-            self.in_flight += 1
-            self.most_in_flight = max(self.most_in_flight, self.in_flight)
-            self._record("GET", path)
-        time.sleep(0.02)
-        with self._lock:
-            self.in_flight -= 1
-        ivr_id = path.split("/")[2]
-        return [self._shown(item) for item in self.urls[ivr_id]]
-
-    def list_all(self, path, params=None):
-        self._record("GET", path)
-        return copy.deepcopy(self.ivrs)
-
-    def create(self, path, body, find_created):
-        self._record("POST", path)
-        self._ids += 1
-        self.urls[path.split("/")[2]].append(dict(fields.predicted_create(body), id="u%d" % self._ids))
-        return "u%d" % self._ids
-
-    def update(self, path, body):
-        self._record("POST", path)
-        items = self.urls[path.split("/")[2]]
-        index = next(index for index, item in enumerate(items) if item["id"] == path.split("/")[4])
-        items[index] = dict(items[index], **body)
-
-    def destroy(self, path):
-        self._record("POST", path + "/destroy")
-        ivr_id, url_id = path.split("/")[2], path.split("/")[4]
-        self.urls[ivr_id] = [item for item in self.urls[ivr_id] if item["id"] != url_id]
-
-    @property
-    def writes(self):
-        return [call for call in self.calls if call[0] == "POST"]
 
 
 def item(**options):
@@ -110,7 +30,8 @@ def entry(action_urls=None, **ivr):
 
 
 def params(config, state="merged", update_secrets="on_create", parallelism=4):
-    return dict(config=config, state=state, update_secrets=update_secrets, parallelism=parallelism)
+    """The module's parameters; Ansible parses them from JSON, so no string is the same object as a constant of the code."""
+    return json.loads(json.dumps(dict(config=config, state=state, update_secrets=update_secrets, parallelism=parallelism)))
 
 
 def run(pbx, config, check_mode=False, **options):
@@ -174,6 +95,12 @@ class TestStates:
         result = run(pbx, [entry(ivr_id="ivr-8000", action_urls=[])], state="overridden")
         assert pbx.names("8000") == [] and [change["action"] for change in result["changes"]] == ["delete", "delete"]
 
+    def test_deleted_with_no_entries_reads_and_deletes_nothing(self):
+        pbx = FakePbx()
+        pbx.seed("8000", CRM, VIP)
+        assert run(pbx, [], state="deleted")["changed"] is False
+        assert pbx.calls == [] and pbx.names("8000") == ["crm", "vip"]
+
     def test_deleted_takes_the_listed_names_or_everything_and_absent_is_no_change(self):
         pbx = FakePbx()
         pbx.seed("8000", CRM, VIP)
@@ -184,10 +111,17 @@ class TestStates:
         assert [(change["name"], change["fields"]) for change in result["changes"]] == [("vip", []), ("crm", []), ("vip", [])]
         assert run(pbx, [entry(ivr="8000", action_urls=[item(name="vip")])], state="deleted")["changed"] is False
 
+    def test_deleted_needs_only_the_names(self):
+        pbx = FakePbx()
+        pbx.seed("8000", CRM, VIP)
+        run(pbx, [entry(ivr="8000", action_urls=[item(name="vip", type="CALLER", auth="BEARER")])], state="deleted")
+        assert pbx.names("8000") == ["crm"]
+
     def test_gathered_holds_no_secret_and_names_ivrs_by_number(self):
         pbx = FakePbx(secrets="clear")
         pbx.seed("8000", CRM, VIP)
         result = run(pbx, None, state="gathered")
+        assert result["changed"] is False
         assert [ivr["ivr"] for ivr in result["gathered"]] == ["8000", "8200", "8300"]
         crm, vip = result["gathered"][0]["action_urls"]
         assert crm == {key: value for key, value in CRM.items() if key != "password"}
@@ -230,6 +164,12 @@ class TestChecks:
         ]
         assert pbx.calls == []
 
+    def test_an_empty_ivr_or_ivr_id_is_refused_before_any_request(self):
+        pbx = FakePbx()
+        with pytest.raises(Problem, match=r"^config\[0\]\.ivr: must not be empty; config\[1\]\.ivr_id: must not be empty$"):
+            run(pbx, [entry(ivr=""), entry(ivr_id="")])
+        assert pbx.calls == []
+
     @pytest.mark.parametrize("state", ["replaced", "overridden"])
     def test_whole_states_need_complete_items_but_not_the_stored_secret(self, state):
         pbx = FakePbx()
@@ -244,6 +184,12 @@ class TestChecks:
     def test_merged_needs_what_the_type_and_auth_given_need(self):
         with pytest.raises(Problem, match=r"config\[0\].action_urls\[0\]: type is CALLER, so also set: caller_mask"):
             run(FakePbx(), [entry(ivr="8000", action_urls=[item(name="a", type="CALLER")])])
+
+    @pytest.mark.parametrize("state", ["merged", "replaced"])
+    def test_an_entry_that_lists_no_action_urls_is_no_change(self, state):
+        pbx = FakePbx()
+        pbx.seed("8000", CRM)
+        assert run(pbx, [entry(ivr="8000")], state=state)["changed"] is False and pbx.writes == []
 
     def test_overridden_needs_action_urls_spelled_out(self):
         with pytest.raises(Problem, match=r"config\[0\].action_urls: required with state=overridden"):

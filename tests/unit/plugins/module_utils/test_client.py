@@ -7,7 +7,9 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import importlib.util
 import json
+import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -67,6 +69,14 @@ def calls_to(mocked, method, path):
 @pytest.mark.parametrize("url", [PBX, PBX + "/", PBX + "/api", PBX + "/api/"])
 def test_api_root_takes_the_address_with_or_without_api(url):
     assert api_root(url) == API
+
+
+def test_without_requests_the_client_still_imports_and_says_why(monkeypatch):
+    monkeypatch.setitem(sys.modules, "requests", None)
+    spec = importlib.util.spec_from_file_location("client_without_requests", client_module.__file__)
+    without = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(without)
+    assert without.HAS_REQUESTS is False and "requests" in without.REQUESTS_IMPORT_ERROR
 
 
 class TestLogin:
@@ -140,8 +150,9 @@ class TestLogin:
             make_client(sleeps, warnings).get("/ivrs")
         assert len(calls_to(mocked, "POST", "/login/oauth/token")) == MAX_ATTEMPTS
 
-    def test_refused_login_names_the_options_to_check(self, mocked, sleeps, warnings):
-        mocked.post(API + "/login/oauth/token", status=400,
+    @pytest.mark.parametrize("status", [400, 403])
+    def test_refused_login_names_the_options_to_check(self, mocked, sleeps, warnings, status):
+        mocked.post(API + "/login/oauth/token", status=status,
                     json={"errors": [{"code": "UNAUTHORIZED", "message": "invalid username or password"}]})
         with pytest.raises(PortsipError) as caught:
             make_client(sleeps, warnings).get("/ivrs")
@@ -217,6 +228,15 @@ class TestUnauthorizedMidRun:
         grants = [form(call)["grant_type"] for call in calls_to(mocked, "POST", "/login/oauth/token")]
         assert grants == ["password", "refresh_token", "password"]
 
+    def test_without_a_refresh_token_a_refused_token_gets_one_new_login(self, mocked, sleeps, warnings):
+        mocked.post(API + "/login/oauth/token", json={"access_token": "at-1"})
+        mocked.get(API + "/ivrs/abc", status=401)
+        with pytest.raises(PortsipError) as caught:
+            make_client(sleeps, warnings).get("/ivrs/abc")
+        assert caught.value.status == 401
+        assert len(calls_to(mocked, "GET", "/ivrs/abc")) == 2
+        assert [form(call)["grant_type"] for call in calls_to(mocked, "POST", "/login/oauth/token")] == ["password", "password"]
+
     def test_a_refused_access_token_without_credentials_fails_at_once(self, mocked, sleeps, warnings):
         mocked.get(API + "/ivrs/abc", status=401, json={"errors": [{"code": "UNAUTHORIZED", "message": "invalid token"}]})
         with pytest.raises(PortsipError) as caught:
@@ -283,6 +303,21 @@ class TestRetries:
         mocked.get(API + "/ivrs/abc", json={"id": "abc"})
         make_client(sleeps, warnings, access_token="t").get("/ivrs/abc")
         assert len(sleeps) == 1 and 5.0 <= sleeps[0] <= 5.0 + client_module.RETRY_AFTER_JITTER_SECONDS
+
+    def test_a_retry_after_date_already_past_retries_at_once(self, mocked, sleeps, warnings, monkeypatch):
+        monkeypatch.setattr(client_module.time, "time", lambda: 4102444800.0)  # 2100-01-01 00:00:00 UTC
+        monkeypatch.setattr(client_module.random, "uniform", lambda low, high: low)
+        mocked.get(API + "/ivrs/abc", status=503, headers={"Retry-After": "Thu, 31 Dec 2099 23:59:55 GMT"})
+        mocked.get(API + "/ivrs/abc", json={"id": "abc"})
+        make_client(sleeps, warnings, access_token="t").get("/ivrs/abc")
+        assert sleeps == [0.0]
+
+    def test_each_retry_warning_counts_the_attempt_it_announces(self, mocked, sleeps, warnings):
+        for _attempt in range(MAX_ATTEMPTS - 1):
+            mocked.get(API + "/ivrs/abc", status=503)
+        mocked.get(API + "/ivrs/abc", json={"id": "abc"})
+        make_client(sleeps, warnings, access_token="t").get("/ivrs/abc")
+        assert [warning.rsplit(" (", 1)[1] for warning in warnings] == ["attempt 2 of 4)", "attempt 3 of 4)", "attempt 4 of 4)"]
 
     def test_gives_up_after_the_bounded_count_with_the_server_message(self, mocked, sleeps, warnings):
         mocked.get(API + "/ivrs/abc", status=503, json={"errors": [{"code": "UNKNOWN", "message": "busy"}]})
@@ -368,7 +403,8 @@ class TestCreate:
         assert client.create("/ivrs/abc/action_urls", {"name": "x"}, lookups) == "late"
         assert len(mocked.calls) == 1
         assert lookups.calls == 3 and sleeps == [1.0, 2.0]
-        assert "looking for it for up to 10 s (pbx_timeout) instead of sending it again" in warnings[0]
+        assert warnings[0] == ("POST /ivrs/abc/action_urls: no answer (ReadTimeout); the object may or may not have been created; "
+                               "looking for it for up to 10 s (pbx_timeout) instead of sending it again")
 
     @pytest.mark.parametrize("failure", [dict(body=requests.exceptions.ReadTimeout("read timed out")), dict(status=504)])
     def test_a_create_that_may_still_commit_is_never_sent_again(self, mocked, sleeps, warnings, failure):
@@ -414,7 +450,7 @@ class TestCreate:
         with pytest.raises(PortsipError, match="gave no id, and no such object exists: nothing was created"):
             client.create("/ivrs/abc/action_urls", {"name": "x"}, Lookups())
 
-    @pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
+    @pytest.mark.parametrize("status", [300, 301, 302, 303, 307, 308])
     def test_a_redirected_write_is_not_followed(self, mocked, sleeps, warnings, status):
         mocked.post(API + "/ivrs/abc/action_urls", status=status, headers={"Location": "https://login.example.com/"})
         mocked.get("https://login.example.com/", json={"id": "wrong"})
@@ -476,16 +512,23 @@ class TestSecretsInServerText:
         for text in warnings + [str(caught.value)]:
             assert "fresh-access-1234" not in text and "fresh-refresh-5678" not in text and "secretpw" not in text
 
+    def test_an_echo_of_only_the_end_of_a_secret_shows_none_of_it(self, mocked, sleeps, warnings):
+        mocked.get(API + "/ivrs/abc", status=400, body="the token ends in %s" % self.TOKEN[-8:])
+        with pytest.raises(PortsipError) as caught:
+            self.client(sleeps, warnings).get("/ivrs/abc")
+        self.assert_clean(str(caught.value))
+
     def test_a_not_json_answer_is_redacted(self, mocked, sleeps, warnings):
         mocked.get(API + "/ivrs/abc", body="<html>%s</html>" % self.TOKEN)
         with pytest.raises(PortsipError, match="not JSON") as caught:
             self.client(sleeps, warnings).get("/ivrs/abc")
         self.assert_clean(str(caught.value))
 
-    def test_very_short_values_are_not_treated_as_secrets(self, mocked, sleeps, warnings):
+    @pytest.mark.parametrize("value", ["a", "pla"])
+    def test_values_shorter_than_4_characters_are_not_treated_as_secrets(self, mocked, sleeps, warnings, value):
         mocked.get(API + "/ivrs/abc", status=400, body="a plain message")
         with pytest.raises(PortsipError, match="a plain message"):
-            make_client(sleeps, warnings, access_token="a").get("/ivrs/abc")
+            make_client(sleeps, warnings, access_token=value).get("/ivrs/abc")
 
 
 class TestNetrc:
@@ -526,6 +569,12 @@ class TestErrorShapes:
             make_client(sleeps, warnings, access_token="t").get("/ivrs/abc")
         assert str(caught.value) == "GET /ivrs/abc: " + expected
         assert caught.value.status == 400
+
+    def test_a_long_error_text_is_cut_to_300_characters(self, mocked, sleeps, warnings):
+        mocked.get(API + "/ivrs/abc", status=400, body="x" * 400)
+        with pytest.raises(PortsipError) as caught:
+            make_client(sleeps, warnings, access_token="t").get("/ivrs/abc")
+        assert str(caught.value) == "GET /ivrs/abc: HTTP 400: " + "x" * 300 + "..."
 
     def test_a_success_that_is_not_json_is_an_error(self, mocked, sleeps, warnings):
         mocked.get(API + "/ivrs/abc", body="<html>login page</html>")

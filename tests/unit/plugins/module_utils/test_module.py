@@ -13,6 +13,7 @@ import json
 import pytest
 
 from ansible.module_utils import basic
+from ansible_collections.portsip.pbx.plugins.module_utils import action_url_set
 from ansible_collections.portsip.pbx.plugins.module_utils import module as module_utils
 from ansible_collections.portsip.pbx.plugins.module_utils.client import PortsipError
 
@@ -51,12 +52,12 @@ def no_portsip_environment(monkeypatch):
 
 @pytest.fixture(name="make_module")
 def make_module_fixture(monkeypatch):
-    """make_module(argument_spec=None, **args): a PortsipModule given ``args``, which stay in force until the test ends
-    (exit_json and fail_json need them too)."""
+    """make_module(argument_spec=None, logs_in=False, **args): a PortsipModule given ``args``, which stay in force until
+    the test ends (exit_json and fail_json need them too)."""
     with contextlib.ExitStack() as stack:
-        def make_module(argument_spec=None, **args):
+        def make_module(argument_spec=None, logs_in=False, **args):
             stack.enter_context(module_args(args, monkeypatch))
-            return module_utils.PortsipModule(argument_spec=argument_spec or {}, supports_check_mode=True)
+            return module_utils.PortsipModule(argument_spec=argument_spec or {}, logs_in=logs_in, supports_check_mode=True)
         yield make_module
 
 
@@ -148,8 +149,15 @@ def test_secret_headers_are_no_log_values_without_a_warning(make_module, warned)
     assert warned == [] and "Bearer hdr-2" in module.no_log_values and "Bearer hdr-2" in module.client().options["secrets"]
 
 
-def test_credentials_over_http_to_another_host_are_warned_about(make_module, warned):
-    make_module(pbx_url="http://pbx.example.com", pbx_access_token="t1234")
+def test_the_update_secrets_choice_is_no_secret(make_module):
+    module = make_module(action_url_set.argument_spec(), pbx_url=URL, pbx_access_token="static-token-1", config=[],
+                         update_secrets="always")
+    assert "always" not in module.no_log_values
+
+
+@pytest.mark.parametrize("url", ["http://pbx.example.com", "http://crm.example.com", "http://10.0.0.5:8887"])
+def test_credentials_over_http_to_another_host_are_warned_about(make_module, warned, url):
+    make_module(pbx_url=url, pbx_access_token="t1234")
     assert len(warned) == 1 and "unencrypted" in warned[0]
 
 
@@ -162,7 +170,10 @@ def test_no_warning_for_loopback_or_https(make_module, warned, url):
 @pytest.mark.parametrize("args, message", [
     (dict(pbx_url="pbx.example.com:8887", pbx_access_token="static-token-1"), "pbx_url: must be the PBX's https:// address"),
     (dict(pbx_access_token="static-token-1"), "pbx_url: must be the PBX's https:// address"),
+    (dict(pbx_url="ftp://pbx.example.com:8887", pbx_access_token="static-token-1"), "pbx_url: must be the PBX's https:// address"),
+    (dict(pbx_url="https://", pbx_access_token="static-token-1"), "pbx_url: must be the PBX's https:// address"),
     (dict(pbx_url=URL, pbx_access_token="static-token-1", pbx_timeout=0), "pbx_timeout: must be a number of seconds greater than 0"),
+    (dict(pbx_url=URL, pbx_access_token="static-token-1", pbx_timeout=-5), "pbx_timeout: must be a number of seconds greater than 0"),
     (dict(pbx_url=URL), "one of the following is required: pbx_username, pbx_access_token"),
     (dict(pbx_url=URL, pbx_username="admin"), "parameters are required together: pbx_username, pbx_password"),
     (dict(pbx_url=URL, pbx_access_token="static-token-1", ivr_id=""), "ivr_id: must not be empty"),
@@ -173,6 +184,17 @@ def test_bad_connection_options_fail_naming_the_option(failure, args, message):
     assert failure({"ivr_id": {"type": "str"}}, **args).startswith(message)
 
 
+@pytest.mark.parametrize("credentials", [dict(pbx_username="admin", pbx_password=""), dict(pbx_username="", pbx_password="s3cret"),
+                                         dict(pbx_access_token="static-token-1")])
+def test_a_module_that_logs_in_needs_a_username_and_a_password(failure, credentials):
+    assert failure(logs_in=True, pbx_url=URL, **credentials).startswith("pbx_username and pbx_password: both are required")
+
+
+def test_a_module_that_logs_in_takes_a_username_and_a_password(make_module):
+    options = make_module(logs_in=True, pbx_url=URL, pbx_username="admin", pbx_password="s3cret").client().options
+    assert (options["username"], options["password"]) == ("admin", "s3cret")
+
+
 def test_a_missing_requests_library_is_reported(failure, monkeypatch):
     monkeypatch.setattr(module_utils, "HAS_REQUESTS", False)
     assert "requests" in failure(pbx_url=URL, pbx_access_token="static-token-1")
@@ -180,6 +202,10 @@ def test_a_missing_requests_library_is_reported(failure, monkeypatch):
 
 @pytest.mark.parametrize("error, message", [
     (PortsipError("forbidden", "GET", "/ivrs", 403), "GET /ivrs: HTTP 403: forbidden; " + module_utils.HINTS[403]),
+    (PortsipError("expired", "GET", "/ivrs", 401), "GET /ivrs: HTTP 401: expired; the PBX refused the credentials: check "
+     "pbx_username and pbx_password, pbx_domain (a tenant admin needs the tenant's SIP domain), or pbx_access_token"),
+    (PortsipError("slow down", "GET", "/ivrs", 429), "GET /ivrs: HTTP 429: slow down; the PBX's API rate limit was reached and "
+     "retries did not get through: run fewer tasks in parallel"),
     (PortsipError("login refused", "POST", "/login/oauth/token", 400, hint="check pbx_username"),
      "POST /login/oauth/token: HTTP 400: login refused; check pbx_username"),
     (PortsipError("VALIDATE_FAILED name", "POST", "/ivrs/a/action_urls", 400), "POST /ivrs/a/action_urls: HTTP 400: VALIDATE_FAILED name"),
@@ -192,3 +218,12 @@ def test_fail_on_reports_the_request_and_what_to_do(make_module, capsys, error, 
     result = json.loads(capsys.readouterr().out)
     assert result["msg"] == message
     assert (result["method"], result["path"], result["status"], result["ivr_id"]) == (error.method, error.path, error.status, "i1")
+
+
+def test_fail_on_starts_with_what_was_being_done(make_module, capsys):
+    module = make_module(pbx_url=URL, pbx_access_token="static-token-1")
+    capsys.readouterr()
+    with pytest.raises(SystemExit):
+        module.fail_on(PortsipError("VALIDATE_FAILED url", "POST", "/ivrs/a/action_urls", 400), "the create of action URL 'crm' failed")
+    assert json.loads(capsys.readouterr().out)["msg"] == \
+        "the create of action URL 'crm' failed: POST /ivrs/a/action_urls: HTTP 400: VALIDATE_FAILED url"

@@ -1,0 +1,138 @@
+# -*- coding: utf-8 -*-
+# Copyright: portsip.pbx contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The engine of ivr_action_url against an in-memory PBX: lookups, refusals, writes and what the result shows."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import json
+
+import pytest
+
+from ansible_collections.portsip.pbx.plugins.module_utils import action_url_fields as fields
+from ansible_collections.portsip.pbx.plugins.module_utils.action_url import Problem, decide, ensure, find, lacking_message
+from ansible_collections.portsip.pbx.plugins.module_utils.client import PortsipError
+from ansible_collections.portsip.pbx.tests.unit.plugins.module_utils.fake_pbx import CRM, VIP, FakePbx
+
+IVR = "ivr-8000"
+
+
+def params(**options):
+    """The module's parameters as Ansible hands them over: every option present, None when not set.
+
+    Ansible parses them from JSON, so each string is equal to, never the same object as, a constant of the code.
+    """
+    given = dict(dict.fromkeys(fields.argument_spec()), id=None, state="present", update_secrets="on_create")
+    return json.loads(json.dumps(dict(given, **options)))
+
+
+class GoneOnRetryPbx(FakePbx):
+    """Its destroy goes through, then fails as a retried destroy does: the PBX no longer knows the id."""
+
+    def __init__(self, status, **kwargs):
+        super(GoneOnRetryPbx, self).__init__(**kwargs)
+        self.status = status
+
+    def destroy(self, path):
+        super(GoneOnRetryPbx, self).destroy(path)
+        raise PortsipError("VALIDATE_FAILED id: no such action URL", "POST", path + "/destroy", self.status)
+
+
+class AnswerWithoutIdPbx(FakePbx):
+    """Its create makes the object but answers without its id, so the client looks it up."""
+
+    def create(self, path, body, find_created):
+        super(AnswerWithoutIdPbx, self).create(path, body, find_created)
+        return find_created()
+
+
+class TestEnsure:
+    def test_a_create_returns_the_new_id_and_a_diff_of_the_stored_fields(self):
+        pbx = FakePbx()
+        result = ensure(pbx, IVR, params(**VIP), check_mode=False)
+        [created] = pbx.urls[IVR]
+        stored = dict(VIP, enabled=False, connection_timeout=2, request_timeout=2, token=fields.MASK)
+        assert result == dict(changed=True, action_url=dict(stored, id=created["id"]), diff=dict(before={}, after=stored))
+
+    def test_a_delete_shows_the_object_before_and_nothing_after(self):
+        pbx = FakePbx(secrets="clear")
+        pbx.seed("8000", CRM, VIP)
+        result = ensure(pbx, IVR, params(name="crm", state="absent"), check_mode=False)
+        assert pbx.names("8000") == ["vip"]
+        stored = dict(CRM, password=fields.MASK)
+        assert result == dict(changed=True, action_url={}, diff=dict(before=stored, after={}))
+
+    @pytest.mark.parametrize("update_secrets, changed", [("always", True), ("on_create", False)])
+    def test_a_secret_the_pbx_hides_is_sent_only_with_update_secrets_always(self, update_secrets, changed):
+        pbx = FakePbx(secrets="masked")
+        pbx.seed("8000", CRM)
+        result = ensure(pbx, IVR, params(name="crm", password="hookpass1", update_secrets=update_secrets), check_mode=False)
+        assert result["changed"] is changed and len(pbx.writes) == int(changed)
+
+    def test_an_id_no_action_url_has_is_refused_when_present_and_no_change_when_absent(self):
+        pbx = FakePbx()
+        pbx.seed("8000", CRM)
+        with pytest.raises(Problem, match="virtual receptionist ivr-8000 has no action URL with id 'u9'; to create one, give its name"):
+            ensure(pbx, IVR, params(id="u9", name="new", type="CALLER", caller_mask="1", url="https://n.example.com/"), False)
+        result = ensure(pbx, IVR, params(id="u9", state="absent"), check_mode=False)
+        assert result["changed"] is False and pbx.writes == []
+
+    @pytest.mark.parametrize("url_id, name, other", [("u1", "vip", "u2"), ("u2", "crm", "u1")])
+    def test_a_rename_onto_a_name_in_use_is_refused_before_any_write(self, url_id, name, other):
+        pbx = FakePbx(secrets="clear")
+        pbx.seed("8000", CRM, VIP)
+        with pytest.raises(Problem, match="cannot rename action URL %s to '%s': that name is already used by %s$" % (url_id, name, other)):
+            ensure(pbx, IVR, params(id=url_id, name=name), check_mode=False)
+        assert pbx.writes == []
+
+    def test_a_create_answered_without_an_id_finds_it_by_its_name(self):
+        pbx = AnswerWithoutIdPbx()
+        pbx.seed("8000", CRM)
+        result = ensure(pbx, IVR, params(**VIP), check_mode=False)
+        assert result["action_url"]["id"] == "u2" == pbx.urls[IVR][1]["id"]
+
+    def test_a_create_needs_the_secret_its_auth_uses(self):
+        pbx = FakePbx()
+        declared = params(name="hook", type="DTMF", dtmf_mask="1", url="https://h.example.com/", auth="BASIC", username="pbxhook")
+        with pytest.raises(Problem, match="action URL 'hook' does not exist yet; to create it, also set: password"):
+            ensure(pbx, IVR, declared, check_mode=False)
+        assert pbx.writes == []
+
+    @pytest.mark.parametrize("status", [400, 404])
+    def test_a_retried_delete_that_finds_the_object_gone_succeeds(self, status):
+        pbx = GoneOnRetryPbx(status)
+        pbx.seed("8000", CRM)
+        assert ensure(pbx, IVR, params(name="crm", state="absent"), check_mode=False)["changed"] is True
+        assert pbx.calls[-1] == ("GET", "/ivrs/ivr-8000/action_urls"), "only a fresh read may call it gone"
+
+    def test_a_refused_delete_of_an_object_still_there_fails(self):
+        pbx = FakePbx()
+        pbx.seed("8000", CRM)
+        pbx.fail_on = ("POST", "/ivrs/ivr-8000/action_urls/u1/destroy")
+        with pytest.raises(PortsipError, match="refused"):
+            ensure(pbx, IVR, params(name="crm", state="absent"), check_mode=False)
+        assert pbx.names("8000") == ["crm"]
+
+
+def test_find_by_id_takes_that_id_only():
+    items = [{"id": "b", "name": "crm"}, {"id": "a", "name": "vip"}]
+    assert find(items, "a") == {"id": "a", "name": "vip"}
+    assert find(items, "c") is None
+
+
+@pytest.mark.parametrize("options, message", [
+    (dict(type="CALLER"), "type is CALLER, so also set: caller_mask"),
+    (dict(type="DTMF", dtmf_mask="1", auth="BEARER"), "auth is BEARER, so also set: token"),
+    (dict(type="CALLER", auth="DIGEST", username="pbxhook"), "type is CALLER and auth is DIGEST, so also set: caller_mask, password"),
+    (dict(type="DTMF", dtmf_mask="1", auth="DISABLE"), None),
+])
+def test_lacking_message_names_what_requires_each_lacking_option(options, message):
+    assert lacking_message(fields.desired(params(name="hook", **options))) == message
+
+
+def test_a_readable_secret_holding_a_star_is_sent_back_not_taken_for_a_mask():
+    stored = dict(fields.predicted_create(dict(VIP, token="tok*1")), id="u1")
+    change = decide([stored], {"name": "vip", "url": "https://new.example.com/vip"}, "on_create")
+    assert change.action == "update" and change.body["token"] == "tok*1"
