@@ -356,7 +356,8 @@ class Client:
                 self._retry_or_raise(method, path, attempt, failure.reason, None)
                 continue
             status = response.status_code
-            if status == 401 and self._reauthenticate(recoveries, token):
+            # A login's own 401 is a refusal: re-authenticating would wait for the lock this login's caller holds.
+            if status == 401 and not login and self._reauthenticate(recoveries, token):
                 continue
             if create and status >= 500:
                 errors = parse_errors(response, self.redact)

@@ -150,12 +150,12 @@ class TestLogin:
             make_client(sleeps, warnings).get("/ivrs")
         assert len(calls_to(mocked, "POST", "/login/oauth/token")) == MAX_ATTEMPTS
 
-    @pytest.mark.parametrize("status", [400, 403])
+    @pytest.mark.parametrize("status", [400, 401, 403])
     def test_refused_login_names_the_options_to_check(self, mocked, sleeps, warnings, status):
         mocked.post(API + "/login/oauth/token", status=status,
                     json={"errors": [{"code": "UNAUTHORIZED", "message": "invalid username or password"}]})
         with pytest.raises(PortsipError) as caught:
-            make_client(sleeps, warnings).get("/ivrs")
+            within_seconds(5, make_client(sleeps, warnings).get, "/ivrs")
         message = str(caught.value)
         assert "UNAUTHORIZED invalid username or password" in message
         assert "pbx_username, pbx_password and pbx_domain" in caught.value.hint
@@ -228,6 +228,16 @@ class TestUnauthorizedMidRun:
         grants = [form(call)["grant_type"] for call in calls_to(mocked, "POST", "/login/oauth/token")]
         assert grants == ["password", "refresh_token", "password"]
 
+    def test_a_refresh_answered_401_falls_back_to_a_login(self, mocked, sleeps, warnings):
+        mocked.post(API + "/login/oauth/token", json=TOKEN_ANSWER)
+        mocked.post(API + "/login/oauth/token", status=401)
+        mocked.post(API + "/login/oauth/token", json=dict(TOKEN_ANSWER, access_token="at-2"))
+        mocked.get(API + "/ivrs/abc", status=401)
+        mocked.get(API + "/ivrs/abc", json={"id": "abc"})
+        assert within_seconds(5, make_client(sleeps, warnings).get, "/ivrs/abc") == {"id": "abc"}
+        grants = [form(call)["grant_type"] for call in calls_to(mocked, "POST", "/login/oauth/token")]
+        assert grants == ["password", "refresh_token", "password"]
+
     def test_without_a_refresh_token_a_refused_token_gets_one_new_login(self, mocked, sleeps, warnings):
         mocked.post(API + "/login/oauth/token", json={"access_token": "at-1"})
         mocked.get(API + "/ivrs/abc", status=401)
@@ -243,6 +253,24 @@ class TestUnauthorizedMidRun:
             Client(PBX, access_token="stale").get("/ivrs/abc")
         assert caught.value.status == 401
         assert len(mocked.calls) == 1
+
+
+def within_seconds(seconds, call, *args):
+    """``call(*args)``, failing the test instead of hanging it if it has not returned in ``seconds``."""
+    outcome = {}
+
+    def target():
+        try:
+            outcome["value"] = call(*args)
+        except PortsipError as error:
+            outcome["error"] = error
+    worker = threading.Thread(target=target, daemon=True)
+    worker.start()
+    worker.join(seconds)
+    assert not worker.is_alive(), "still waiting after %d s: a deadlock" % seconds
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
 
 
 class TestRetries:
