@@ -157,7 +157,7 @@ class TestLogin:
         with pytest.raises(PortsipError) as caught:
             within_seconds(5, make_client(sleeps, warnings).get, "/ivrs")
         message = str(caught.value)
-        assert "UNAUTHORIZED invalid username or password" in message
+        assert "login refused: UNAUTHORIZED invalid username or password" in message
         assert "pbx_username, pbx_password and pbx_domain" in caught.value.hint
         assert "secretpw" not in message
 
@@ -294,6 +294,25 @@ class TestRetries:
         monkeypatch.setattr(client_module.random, "uniform", lambda low, high: high)
         assert [client_module.backoff_seconds(attempt) for attempt in (1, 2, 3, 10)] == [1.0, 2.0, 4.0, 8.0]
 
+    def test_backoff_is_full_jitter_from_zero(self, monkeypatch):
+        monkeypatch.setattr(client_module.random, "uniform", lambda low, high: low)
+        assert [client_module.backoff_seconds(attempt) for attempt in (1, 2, 3)] == [0, 0, 0]
+
+    @pytest.mark.parametrize("pick, expected", [(min, 7.0), (max, 8.0)])
+    def test_retry_after_gets_up_to_one_second_of_jitter(self, mocked, sleeps, warnings, monkeypatch, pick, expected):
+        monkeypatch.setattr(client_module.random, "uniform", lambda low, high: pick(low, high))
+        mocked.get(API + "/ivrs/abc", status=429, headers={"Retry-After": "7"})
+        mocked.get(API + "/ivrs/abc", json={"id": "abc"})
+        make_client(sleeps, warnings, access_token="t").get("/ivrs/abc")
+        assert sleeps == [expected]
+
+    def test_a_retry_after_is_waited_for_at_most_60_seconds(self, mocked, sleeps, warnings, monkeypatch):
+        monkeypatch.setattr(client_module.random, "uniform", lambda low, high: low)
+        mocked.get(API + "/ivrs/abc", status=503, headers={"Retry-After": "3600"})
+        mocked.get(API + "/ivrs/abc", json={"id": "abc"})
+        make_client(sleeps, warnings, access_token="t").get("/ivrs/abc")
+        assert sleeps == [60.0]
+
     def test_retry_after_seconds_is_honoured(self, mocked, sleeps, warnings):
         mocked.get(API + "/ivrs/abc", status=429, headers={"Retry-After": "7"})
         mocked.get(API + "/ivrs/abc", json={"id": "abc"})
@@ -383,9 +402,10 @@ class TestRetries:
 
     def test_tls_errors_are_not_retried(self, mocked, sleeps, warnings):
         mocked.get(API + "/ivrs", body=requests.exceptions.SSLError("certificate verify failed"))
-        with pytest.raises(PortsipError, match="pbx_ca_path"):
+        with pytest.raises(PortsipError, match="pbx_ca_path") as caught:
             make_client(sleeps, warnings, access_token="t").get("/ivrs")
         assert len(mocked.calls) == 1
+        assert "TLS failed (certificate verify failed); " in str(caught.value)
 
 
 def refused_connection():
@@ -423,6 +443,13 @@ class TestCreate:
         assert client.create("/ivrs/abc/action_urls", {"name": "x"}, Lookups("committed")) == "committed"
         assert len(mocked.calls) == 1 and sleeps == []
         assert "was created after all, so the create is not sent again" in warnings[-1]
+
+    def test_a_server_error_on_create_says_what_the_pbx_said(self, mocked, sleeps, warnings):
+        mocked.post(API + "/ivrs/abc/action_urls", status=500, json={"errors": [{"code": "UNKNOWN", "message": "db down"}]})
+        client = make_client(sleeps, warnings, access_token="t", timeout=10)
+        client.create("/ivrs/abc/action_urls", {"name": "x"}, Lookups("committed"))
+        assert warnings[0].startswith("POST /ivrs/abc/action_urls: HTTP 500: UNKNOWN db down; the object may or may not "
+                                      "have been created; looking for it")
 
     def test_a_late_commit_is_awaited_and_never_duplicated(self, mocked, sleeps, warnings):
         mocked.post(API + "/ivrs/abc/action_urls", body=requests.exceptions.ReadTimeout("read timed out"))
@@ -540,8 +567,9 @@ class TestSecretsInServerText:
         for text in warnings + [str(caught.value)]:
             assert "fresh-access-1234" not in text and "fresh-refresh-5678" not in text and "secretpw" not in text
 
-    def test_an_echo_of_only_the_end_of_a_secret_shows_none_of_it(self, mocked, sleeps, warnings):
-        mocked.get(API + "/ivrs/abc", status=400, body="the token ends in %s" % self.TOKEN[-8:])
+    @pytest.mark.parametrize("secret", [TOKEN, "access-token-abcdef"])  # even and odd lengths
+    def test_an_echo_of_only_the_end_of_a_secret_shows_none_of_it(self, mocked, sleeps, warnings, secret):
+        mocked.get(API + "/ivrs/abc", status=400, body="the token ends in %s" % secret[-8:])
         with pytest.raises(PortsipError) as caught:
             self.client(sleeps, warnings).get("/ivrs/abc")
         self.assert_clean(str(caught.value))
@@ -551,6 +579,25 @@ class TestSecretsInServerText:
         with pytest.raises(PortsipError, match="not JSON") as caught:
             self.client(sleeps, warnings).get("/ivrs/abc")
         self.assert_clean(str(caught.value))
+
+    @pytest.mark.parametrize("secret", ['pa"ss', "p\u00e4sswort"])
+    def test_a_json_escaped_echo_is_removed_whole(self, mocked, sleeps, warnings, secret):
+        mocked.get(API + "/ivrs/abc", status=400, body="bad request %s" % json.dumps({"password": secret}))
+        with pytest.raises(PortsipError) as caught:
+            make_client(sleeps, warnings, access_token="t", secrets=(secret,)).get("/ivrs/abc")
+        assert str(caught.value) == 'GET /ivrs/abc: HTTP 400: bad request {"password": "********"}'
+
+    def test_a_secret_that_contains_another_is_removed_whole(self, mocked, sleeps, warnings):
+        mocked.get(API + "/ivrs/abc", status=400, body="echo Winter2024xy")
+        with pytest.raises(PortsipError) as caught:
+            make_client(sleeps, warnings, access_token="t", secrets=("Winter2024", "Winter2024xy")).get("/ivrs/abc")
+        assert str(caught.value) == "GET /ivrs/abc: HTTP 400: echo ********"
+
+    def test_a_secret_of_4_characters_is_removed(self, mocked, sleeps, warnings):
+        mocked.get(API + "/ivrs/abc", status=400, body="echo pw42")
+        with pytest.raises(PortsipError) as caught:
+            make_client(sleeps, warnings, access_token="t", secrets=("pw42",)).get("/ivrs/abc")
+        assert str(caught.value) == "GET /ivrs/abc: HTTP 400: echo ********"
 
     @pytest.mark.parametrize("value", ["a", "pla"])
     def test_values_shorter_than_4_characters_are_not_treated_as_secrets(self, mocked, sleeps, warnings, value):
@@ -604,9 +651,15 @@ class TestErrorShapes:
             make_client(sleeps, warnings, access_token="t").get("/ivrs/abc")
         assert str(caught.value) == "GET /ivrs/abc: HTTP 400: " + "x" * 300 + "..."
 
+    def test_an_error_text_of_exactly_300_characters_is_kept_whole(self, mocked, sleeps, warnings):
+        mocked.get(API + "/ivrs/abc", status=400, body="x" * 300)
+        with pytest.raises(PortsipError) as caught:
+            make_client(sleeps, warnings, access_token="t").get("/ivrs/abc")
+        assert str(caught.value) == "GET /ivrs/abc: HTTP 400: " + "x" * 300
+
     def test_a_success_that_is_not_json_is_an_error(self, mocked, sleeps, warnings):
         mocked.get(API + "/ivrs/abc", body="<html>login page</html>")
-        with pytest.raises(PortsipError, match="not JSON"):
+        with pytest.raises(PortsipError, match="the answer is not JSON: <html>login page</html>"):
             make_client(sleeps, warnings, access_token="t").get("/ivrs/abc")
 
     def test_errors_carry_no_credentials(self, mocked, sleeps, warnings):
@@ -620,14 +673,14 @@ class TestErrorShapes:
 
 
 class TestPaging:
-    def _page_server(self, mocked, total, cap=100, first=0):
+    def _page_server(self, mocked, total, cap=100, first=0, counted=True):
         ivrs = [{"id": "ivr%03d" % n, "name": "IVR %d" % n, "extension_number": str(8000 + n)} for n in range(total)]
 
         def answer(request):
             query = {key: values[0] for key, values in parse_qs(request.url.split("?", 1)[1]).items()}
             start = max(int(query["skip"]) - first, 0)
             page = ivrs[start:start + min(int(query["top"]), cap)]
-            return 200, {}, json.dumps({"count": total, "items": page})
+            return 200, {}, json.dumps(dict({"items": page}, **({"count": total} if counted else {})))
 
         mocked.add_callback(responses.GET, API + "/ivrs", callback=answer)
         return ivrs
@@ -680,6 +733,31 @@ class TestPaging:
         mocked.get(API + "/ivrs", json={"items": [{"id": "c"}]})
         mocked.get(API + "/ivrs", json={"items": []})
         assert [item["id"] for item in make_client(sleeps, warnings, access_token="t").list_all("/ivrs")] == ["a", "b", "c"]
+
+    def test_asks_for_the_largest_page_the_api_allows(self, mocked, sleeps, warnings):
+        self._page_server(mocked, 150)
+        make_client(sleeps, warnings, access_token="t").list_all("/ivrs")
+        assert [parse_qs(call.request.url.split("?")[1])["top"] for call in mocked.calls] == [["100"], ["100"]]
+
+    def test_an_empty_list_has_no_pages_to_follow(self, mocked, sleeps, warnings):
+        mocked.get(API + "/ivrs", json={"count": 0, "items": []})
+        assert make_client(sleeps, warnings, access_token="t").list_all("/ivrs") == []
+        assert len(mocked.calls) == 1
+
+    def test_a_list_of_exactly_the_bound_is_read_whole(self, mocked, sleeps, warnings, monkeypatch):
+        monkeypatch.setattr(client_module, "MAX_ITEMS", 12)
+        self._page_server(mocked, 12, cap=5)
+        assert len(make_client(sleeps, warnings, access_token="t").list_all("/ivrs")) == 12
+
+    def test_a_list_that_shrinks_while_it_is_read_still_completes(self, mocked, sleeps, warnings):
+        mocked.get(API + "/ivrs", json={"count": 3, "items": [{"id": "a"}, {"id": "b"}]})
+        mocked.get(API + "/ivrs", json={"count": 1, "items": []})
+        assert [item["id"] for item in make_client(sleeps, warnings, access_token="t").list_all("/ivrs")] == ["a", "b"]
+
+    def test_without_a_count_a_long_list_ends_when_nothing_new(self, mocked, sleeps, warnings):
+        ivrs = self._page_server(mocked, 300, counted=False)
+        assert within_seconds(5, make_client(sleeps, warnings, access_token="t").list_all, "/ivrs") == ivrs
+        assert len(mocked.calls) == 4
 
     def test_fails_when_the_server_stops_short_of_its_count(self, mocked, sleeps, warnings):
         mocked.get(API + "/ivrs", json={"count": 5, "items": [{"id": "a"}]})
@@ -751,17 +829,20 @@ class TestAnswerShapes:
             make_client(sleeps, warnings, access_token="t").get_items("/ivrs/abc/action_urls")
         assert str(caught.value).startswith("GET /ivrs/abc/action_urls: ")
 
-    @pytest.mark.parametrize("answer", MALFORMED + [dict(json={"count": "2", "items": []}), dict(json={"count": True, "items": []})])
+    @pytest.mark.parametrize("answer", MALFORMED + [dict(json={"count": "2", "items": []}), dict(json={"count": True, "items": []}),
+                                        dict(json={"count": -1, "items": []})])
     def test_a_malformed_page_is_an_error(self, mocked, sleeps, warnings, answer):
         mocked.get(API + "/ivrs", **answer)
         with pytest.raises(PortsipError, match="not the documented shape"):
             make_client(sleeps, warnings, access_token="t").list_all("/ivrs")
 
-    @pytest.mark.parametrize("answer", [dict(json={}), dict(json=[{"id": "abc"}]), dict(status=204), dict(json={"id": None})])
-    def test_a_malformed_object_is_an_error(self, mocked, sleeps, warnings, answer):
+    @pytest.mark.parametrize("answer, got", [(dict(json={}), "{}"), (dict(json=[{"id": "abc"}]), '[{"id": "abc"}]'),
+                                             (dict(status=204), "no body"), (dict(json={"id": None}), '{"id": null}')])
+    def test_a_malformed_object_is_an_error_that_shows_the_answer(self, mocked, sleeps, warnings, answer, got):
         mocked.get(API + "/ivrs/abc", **answer)
-        with pytest.raises(PortsipError, match="expected a JSON object with an id"):
+        with pytest.raises(PortsipError) as caught:
             make_client(sleeps, warnings, access_token="t").get_object("/ivrs/abc")
+        assert str(caught.value).endswith("expected a JSON object with an id, got %s" % got)
 
     def test_an_empty_list_from_the_pbx_is_empty(self, mocked, sleeps, warnings):
         mocked.get(API + "/ivrs/abc/action_urls", json={"items": []})
@@ -796,18 +877,19 @@ class TestThreads:
             assert list(pool.map(lambda _n: client.get("/ivrs/abc"), range(8))) == [{"id": "abc"}] * 8
         assert len(calls_to(mocked, "POST", "/login/oauth/token")) == 1
 
-    def test_a_token_refused_in_several_threads_is_renewed_once(self, mocked, sleeps, warnings):
+    @pytest.mark.parametrize("stale", ["stale", "at-0"])  # sorting after and before the renewed "at-1"
+    def test_a_token_refused_in_several_threads_is_renewed_once(self, mocked, sleeps, warnings, stale):
         barrier = threading.Barrier(4, timeout=5)
 
         def ivr(request):
-            if request.headers["Authorization"] == "Bearer stale":
+            if request.headers["Authorization"] == "Bearer " + stale:
                 barrier.wait()  # every thread has sent the stale token before any renews it
                 return 401, {}, json.dumps({"errors": [{"code": "UNAUTHORIZED", "message": "expired"}]})
             return 200, {}, json.dumps({"id": "abc"})
 
         mocked.add_callback("POST", API + "/login/oauth/token", callback=self.slow_login)
         mocked.add_callback("GET", API + "/ivrs/abc", callback=ivr)
-        client = make_client(sleeps, warnings, access_token="stale")
+        client = make_client(sleeps, warnings, access_token=stale)
         with ThreadPoolExecutor(max_workers=4) as pool:
             assert list(pool.map(lambda _n: client.get("/ivrs/abc"), range(4))) == [{"id": "abc"}] * 4
         assert len(calls_to(mocked, "POST", "/login/oauth/token")) == 1
