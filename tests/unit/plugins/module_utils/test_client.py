@@ -300,7 +300,7 @@ class TestRetries:
 
     @pytest.mark.parametrize("pick, expected", [(min, 7.0), (max, 8.0)])
     def test_retry_after_gets_up_to_one_second_of_jitter(self, mocked, sleeps, warnings, monkeypatch, pick, expected):
-        monkeypatch.setattr(client_module.random, "uniform", lambda low, high: pick(low, high))
+        monkeypatch.setattr(client_module.random, "uniform", pick)
         mocked.get(API + "/ivrs/abc", status=429, headers={"Retry-After": "7"})
         mocked.get(API + "/ivrs/abc", json={"id": "abc"})
         make_client(sleeps, warnings, access_token="t").get("/ivrs/abc")
@@ -830,7 +830,7 @@ class TestAnswerShapes:
         assert str(caught.value).startswith("GET /ivrs/abc/action_urls: ")
 
     @pytest.mark.parametrize("answer", MALFORMED + [dict(json={"count": "2", "items": []}), dict(json={"count": True, "items": []}),
-                                        dict(json={"count": -1, "items": []})])
+                                                    dict(json={"count": -1, "items": []})])
     def test_a_malformed_page_is_an_error(self, mocked, sleeps, warnings, answer):
         mocked.get(API + "/ivrs", **answer)
         with pytest.raises(PortsipError, match="not the documented shape"):
