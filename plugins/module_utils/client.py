@@ -124,13 +124,19 @@ class Redactor:
 
     def __call__(self, text):
         text = str(text)
-        for secret in sorted(self._secrets, key=len, reverse=True):
-            text = text.replace(secret, REDACTED)
-            for start in range(len(secret) - SECRET_PIECE + 1):
-                piece = secret[start:start + SECRET_PIECE]
-                if piece in text:
-                    text = text.replace(piece, REDACTED)
-        return text
+        # Every place of the text that any whole secret or any run of SECRET_PIECE of its characters covers is found
+        # in the text as it came, before anything is replaced: replacing one match at a time could cut into another
+        # and leave its ends showing. Each stretch of hidden characters reads as one REDACTED.
+        hidden = [False] * len(text)
+        for secret in self._secrets:
+            pieces = {secret[start:start + SECRET_PIECE] for start in range(len(secret) - SECRET_PIECE + 1)}
+            for piece in pieces | {secret}:
+                found = text.find(piece)
+                while found != -1:
+                    hidden[found:found + len(piece)] = [True] * len(piece)
+                    found = text.find(piece, found + 1)
+        return "".join(REDACTED if covered else "".join(char for char, _covered in run)
+                       for covered, run in itertools.groupby(zip(text, hidden), key=lambda pair: pair[1]))
 
     def value(self, value):
         """A JSON value from the server with every string in it redacted."""

@@ -587,6 +587,14 @@ class TestSecretsInServerText:
             make_client(sleeps, warnings, access_token="t", secrets=(secret,)).get("/ivrs/abc")
         assert str(caught.value) == 'GET /ivrs/abc: HTTP 400: bad request {"password": "********"}'
 
+    @pytest.mark.parametrize("echo", ["Winter2024!x", "Winter2024%21x", "Winter2024!", "inter2024!x", "Winter2024!xWinter2024%21x"])
+    def test_a_secret_whose_forms_differ_leaves_no_end_showing(self, mocked, sleeps, warnings, echo):
+        # The percent-encoded form is longer: its pieces must not cut into the raw form and leave its end behind.
+        mocked.get(API + "/ivrs/abc", status=400, json={"errors": [{"code": "BAD", "message": "got " + echo + " here"}]})
+        with pytest.raises(PortsipError) as caught:
+            make_client(sleeps, warnings, access_token="t", secrets=("Winter2024!x",)).get("/ivrs/abc")
+        assert str(caught.value) == "GET /ivrs/abc: HTTP 400: BAD got ******** here"
+
     def test_a_secret_that_contains_another_is_removed_whole(self, mocked, sleeps, warnings):
         mocked.get(API + "/ivrs/abc", status=400, body="echo Winter2024xy")
         with pytest.raises(PortsipError) as caught:
