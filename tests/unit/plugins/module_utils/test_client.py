@@ -255,6 +255,13 @@ class TestUnauthorizedMidRun:
         assert len(mocked.calls) == 1
 
 
+def read_after_retry_after(mocked, sleeps, warnings, status, retry_after):
+    """A read answered ``status`` with ``retry_after`` in a Retry-After header, then answered; returns what it read."""
+    mocked.get(API + "/ivrs/abc", status=status, headers={"Retry-After": retry_after})
+    mocked.get(API + "/ivrs/abc", json={"id": "abc"})
+    return make_client(sleeps, warnings, access_token="t").get("/ivrs/abc")
+
+
 def within_seconds(seconds, call, *args):
     """``call(*args)``, failing the test instead of hanging it if it has not returned in ``seconds``."""
     outcome = {}
@@ -301,36 +308,26 @@ class TestRetries:
     @pytest.mark.parametrize("pick, expected", [(min, 7.0), (max, 8.0)])
     def test_retry_after_gets_up_to_one_second_of_jitter(self, mocked, sleeps, warnings, monkeypatch, pick, expected):
         monkeypatch.setattr(client_module.random, "uniform", pick)
-        mocked.get(API + "/ivrs/abc", status=429, headers={"Retry-After": "7"})
-        mocked.get(API + "/ivrs/abc", json={"id": "abc"})
-        make_client(sleeps, warnings, access_token="t").get("/ivrs/abc")
+        read_after_retry_after(mocked, sleeps, warnings, 429, "7")
         assert sleeps == [expected]
 
     def test_a_retry_after_is_waited_for_at_most_60_seconds(self, mocked, sleeps, warnings, monkeypatch):
         monkeypatch.setattr(client_module.random, "uniform", lambda low, high: low)
-        mocked.get(API + "/ivrs/abc", status=503, headers={"Retry-After": "3600"})
-        mocked.get(API + "/ivrs/abc", json={"id": "abc"})
-        make_client(sleeps, warnings, access_token="t").get("/ivrs/abc")
+        read_after_retry_after(mocked, sleeps, warnings, 503, "3600")
         assert sleeps == [60.0]
 
     def test_retry_after_seconds_is_honoured(self, mocked, sleeps, warnings):
-        mocked.get(API + "/ivrs/abc", status=429, headers={"Retry-After": "7"})
-        mocked.get(API + "/ivrs/abc", json={"id": "abc"})
-        make_client(sleeps, warnings, access_token="t").get("/ivrs/abc")
+        read_after_retry_after(mocked, sleeps, warnings, 429, "7")
         assert len(sleeps) == 1 and 7.0 <= sleeps[0] <= 7.0 + client_module.RETRY_AFTER_JITTER_SECONDS
 
     def test_retry_after_http_date_is_honoured_and_capped(self, mocked, sleeps, warnings):
-        mocked.get(API + "/ivrs/abc", status=503, headers={"Retry-After": "Wed, 21 Oct 2099 07:28:00 GMT"})
-        mocked.get(API + "/ivrs/abc", json={"id": "abc"})
-        make_client(sleeps, warnings, access_token="t").get("/ivrs/abc")
+        read_after_retry_after(mocked, sleeps, warnings, 503, "Wed, 21 Oct 2099 07:28:00 GMT")
         cap = client_module.RETRY_AFTER_CAP_SECONDS
         assert len(sleeps) == 1 and cap <= sleeps[0] <= cap + client_module.RETRY_AFTER_JITTER_SECONDS
 
     @pytest.mark.parametrize("value", ["soon", "nan", "inf", "-inf", "1e400", "Wed, 99 Foo 2099"])
     def test_a_retry_after_that_is_no_finite_time_falls_back_to_backoff(self, mocked, sleeps, warnings, value):
-        mocked.get(API + "/ivrs/abc", status=503, headers={"Retry-After": value})
-        mocked.get(API + "/ivrs/abc", json={"id": "abc"})
-        assert make_client(sleeps, warnings, access_token="t").get("/ivrs/abc") == {"id": "abc"}
+        assert read_after_retry_after(mocked, sleeps, warnings, 503, value) == {"id": "abc"}
         assert len(sleeps) == 1 and 0 <= sleeps[0] <= client_module.BACKOFF_CAP_SECONDS
 
     def test_a_truncated_answer_to_a_read_is_retried(self, mocked, sleeps, warnings):
@@ -346,17 +343,13 @@ class TestRetries:
 
     def test_retry_after_http_date_counts_from_now(self, mocked, sleeps, warnings, monkeypatch):
         monkeypatch.setattr(client_module.time, "time", lambda: 4102444800.0)  # 2100-01-01 00:00:00 UTC
-        mocked.get(API + "/ivrs/abc", status=503, headers={"Retry-After": "Fri, 01 Jan 2100 00:00:05 GMT"})
-        mocked.get(API + "/ivrs/abc", json={"id": "abc"})
-        make_client(sleeps, warnings, access_token="t").get("/ivrs/abc")
+        read_after_retry_after(mocked, sleeps, warnings, 503, "Fri, 01 Jan 2100 00:00:05 GMT")
         assert len(sleeps) == 1 and 5.0 <= sleeps[0] <= 5.0 + client_module.RETRY_AFTER_JITTER_SECONDS
 
     def test_a_retry_after_date_already_past_retries_at_once(self, mocked, sleeps, warnings, monkeypatch):
         monkeypatch.setattr(client_module.time, "time", lambda: 4102444800.0)  # 2100-01-01 00:00:00 UTC
         monkeypatch.setattr(client_module.random, "uniform", lambda low, high: low)
-        mocked.get(API + "/ivrs/abc", status=503, headers={"Retry-After": "Thu, 31 Dec 2099 23:59:55 GMT"})
-        mocked.get(API + "/ivrs/abc", json={"id": "abc"})
-        make_client(sleeps, warnings, access_token="t").get("/ivrs/abc")
+        read_after_retry_after(mocked, sleeps, warnings, 503, "Thu, 31 Dec 2099 23:59:55 GMT")
         assert sleeps == [0.0]
 
     def test_each_retry_warning_counts_the_attempt_it_announces(self, mocked, sleeps, warnings):
