@@ -21,7 +21,22 @@ from ansible_collections.portsip.pbx.plugins.module_utils.ivr import action_urls
 
 
 class Problem(Exception):
-    """The declaration cannot be applied to what is on the PBX; nothing was written."""
+    """The declaration cannot be applied to what is on the PBX; nothing was written.
+
+    ``reasons``: (option or None, text) pairs, so that each module names an option where its users wrote it.
+    """
+
+    def __init__(self, *reasons):
+        self.reasons = [reason if isinstance(reason, tuple) else (None, reason) for reason in reasons]
+        super(Problem, self).__init__(self.describe())
+
+    def describe(self, place=None):
+        """The reasons as one message, each option named below ``place`` (such as ``config[0].action_urls[1]``)."""
+        parts = []
+        for option, text in self.reasons:
+            where = ".".join(part for part in (place, option) if part)
+            parts.append("%s: %s" % (where, text) if where else text)
+        return "; ".join(parts)
 
 
 def _path(ivr_id, url_id=None):
@@ -46,31 +61,45 @@ def find(items, url_id=None, name=None):
     return matches[0] if matches else None
 
 
-def missing(wanted, whole=True, exists=False):
-    """The options a declaration lacks.
+def lacking(current, wanted, whole=False):
+    """The options a declaration lacks to be applied to ``current`` (None: it is created).
 
-    ``whole``: everything a create needs, not only what its ``type`` and ``auth`` need.
-    ``exists``: the action URL exists, so it keeps its stored username and secrets.
+    A create needs name, type and url; ``whole`` (a declaration that replaces the action URL) needs them too. The
+    declared type needs its mask and the declared auth its credentials, except those ``current`` holds and keeps.
     """
-    required = list(fields.REQUIRED_ON_CREATE) if whole else []
+    required = list(fields.REQUIRED_ON_CREATE) if current is None or whole else []
     for option, value, needs in fields.REQUIRED_IF:
         if wanted.get(option) == value:
-            required += [name for name in needs if not (exists and name in fields.KEPT)]
-    return [name for name in dict.fromkeys(required) if name not in wanted]
+            required += needs
+    return [name for name in dict.fromkeys(required)
+            if not fields.given(wanted, name) and not (name in fields.KEPT and fields.holds(current, name))]
 
 
-def lacking_message(wanted, exists=False):
-    """What the ``type`` and ``auth`` of a declaration need and it lacks, as a message; None when nothing is lacking."""
-    lacking = missing(wanted, whole=False, exists=exists)
-    if not lacking:
-        return None
-    reasons = ["%s is %s" % (option, value) for option, value, needs in fields.REQUIRED_IF
-               if wanted.get(option) == value and set(needs) & set(lacking)]
-    return "%s, so also set: %s" % (" and ".join(reasons), ", ".join(lacking))
+def _lacking_reasons(current, wanted, whole):
+    """Why ``wanted`` cannot be applied to ``current`` for what it lacks, as Problem reasons."""
+    name = wanted.get("name") or (current or {}).get("name")
+    reasons = [(option, "%s stands for a secret: it is how this collection shows one, and masked output cannot supply "
+                        "one; %s, so give the secret itself" % (wanted[option].strip(), _none_to_keep(current, name, option)))
+               for option in fields.SECRETS if fields.is_placeholder(wanted.get(option)) and not fields.holds(current, option)]
+    reasons += [("%s.%s" % (fields.SECRET_HEADERS, header), "a placeholder stands for a secret: it is how this collection "
+                 "shows one, and masked output cannot supply one; %s, so give the value itself"
+                 % _none_to_keep(current, name, "%s header" % header)) for header in fields.kept_headers(current, wanted)]
+    missing = [option for option in lacking(current, wanted, whole) if not fields.is_placeholder(wanted.get(option))]
+    if missing and current is None:
+        reasons.append("action URL %r does not exist yet; to create it, also set: %s" % (name, ", ".join(missing)))
+    elif missing and whole:
+        reasons.append("state=%s makes the action URL exactly as declared, so it needs: %s" % (whole, ", ".join(missing)))
+    elif missing:
+        why = ["%s is %s" % (option, value) for option, value, needs in fields.REQUIRED_IF
+               if wanted.get(option) == value and set(needs) & set(missing)]
+        reasons.append("%s, so also set: %s" % (" and ".join(why), ", ".join(missing)))
+    return reasons
 
 
-def _stored(obj):
-    return {key: value for key, value in obj.items() if key != "id"}
+def _none_to_keep(current, name, what):
+    if current is None:
+        return "action URL %r does not exist yet" % name
+    return "action URL %r holds no %s to keep" % (name, what)
 
 
 class Change:
@@ -85,21 +114,29 @@ class Change:
         self.placeholders = placeholders or {}  # how to show each secret the write sends
 
 
-def decide(items, wanted, update_secrets, url_id=None, absent=False):
-    """The change that makes the IVR's action URLs ``items`` hold ``wanted`` (API form), or lose it."""
+def decide(items, wanted, update_secrets, url_id=None, absent=False, whole=None, problems=None):
+    """The change that makes the IVR's action URLs ``items`` hold ``wanted`` (API form), or lose it.
+
+    ``whole``: the state that makes the action URL exactly as declared (replaced, overridden), or None.
+    ``problems``: {field: why its declared value may not be sent}; refused only for a field the write would send.
+    """
     current = find(items, url_id, wanted.get("name"))
     if absent:
         return Change(None, None, None) if current is None else Change("delete", current, None)
-    wanted = fields.resolved(current, wanted)
+    reasons = _lacking_reasons(current, wanted, whole)
+    if reasons:
+        raise Problem(*reasons)
+    if whole:
+        wanted = fields.replacement(wanted)
+    wanted = fields.without_placeholders(fields.resolved(current, wanted))
     if current is None:
-        lacking = missing(wanted)
-        if lacking:
-            raise Problem("action URL %r does not exist yet; to create it, also set: %s" % (wanted["name"], ", ".join(lacking)))
+        _refuse_unsendable(wanted, problems)
         body = fields.applied(None, wanted)
         return Change("create", None, fields.predicted_create(body), body=body, changed=wanted)
     changed = fields.differences(current, wanted, update_secrets)
     if not changed:
         return Change(None, current, current)
+    _refuse_unsendable(changed, problems)
     if "name" in changed:
         taken = [item["id"] for item in _with_name(items, wanted["name"]) if item["id"] != current["id"]]
         if taken:
@@ -107,12 +144,18 @@ def decide(items, wanted, update_secrets, url_id=None, absent=False):
                           % (current["id"], wanted["name"], ", ".join(taken)))
     at_risk = fields.secrets_at_risk(current, wanted)
     if at_risk:
-        raise Problem("action URL %r needs an update, but the PBX does not give back its stored %s, and an update "
-                      "without it could erase it; set %s in the task"
-                      % (current.get("name"), " and ".join(at_risk), " and ".join(at_risk)))
+        raise Problem(*[(option, "action URL %r needs an update, but the PBX does not give back its stored %s, and an "
+                                 "update without it could erase it; set it in the task, from your vault" % (current.get("name"), option))
+                        for option in at_risk])
     body = fields.applied(current, wanted)
     return Change("update", current, dict(current, **body), fields.update_body(current, body), changed,
                   fields.secret_placeholders(current, wanted, changed))
+
+
+def _refuse_unsendable(written, problems):
+    reasons = [(name, (problems or {})[name]) for name in written if name in (problems or {})]
+    if reasons:
+        raise Problem(*reasons)
 
 
 def write(client, ivr_id, change):
@@ -129,23 +172,30 @@ def write(client, ivr_id, change):
 
 
 def ensure(client, ivr_id, params, check_mode):
-    """Create, update or delete one action URL; returns the module result."""
+    """Create, update or delete one action URL; returns the module result, with its diff."""
     items = action_urls(client, ivr_id)
     url_id = params.get("id")
     if url_id is not None and params["state"] == "present" and find(items, url_id) is None:
         raise Problem("virtual receptionist %s has no action URL with id %r; to create one, give its name and leave id out"
                       % (ivr_id, url_id))
-    change = decide(items, fields.desired(params), params["update_secrets"], url_id, absent=params["state"] == "absent")
+    change = decide(items, fields.desired(params), params["update_secrets"], url_id, absent=params["state"] == "absent",
+                    problems=fields.value_problems(params))
     after = change.after
     if change.action and not check_mode:
         written = write(client, ivr_id, change)
         if change.action == "create":
             after = dict(after, id=written)
-    before = {} if change.current is None else fields.masked(_stored(change.current))
+    hidden = fields.secret_header_names(params)
+    before = {} if change.current is None else shown(change.current, hidden=hidden)
     if after is None:
         return dict(changed=change.action is not None, action_url={}, diff=dict(before=before, after={}))
-    shown = fields.masked(after, change.placeholders)
-    return dict(changed=change.action is not None, action_url=shown, diff=dict(before=before, after=_stored(shown)))
+    return dict(changed=change.action is not None, action_url=fields.masked(after, change.placeholders, hidden),
+                diff=dict(before=before, after=shown(after, change.placeholders, hidden)))
+
+
+def shown(obj, placeholders=None, hidden=()):
+    """An action URL as results and diffs show it: its settings, secrets masked, nothing unset."""
+    return fields.settings(fields.masked(obj, placeholders, hidden))
 
 
 def _id_named(client, ivr_id, name):

@@ -21,17 +21,19 @@ MASK = "********"
 MASK_CHANGED = "******** (new value)"
 # A secret sent with an update when the PBX does not show the stored one: it may or may not differ.
 MASK_SENT = "******** (sent)"
+# Every form in which this collection shows a secret. Given back as input (a registered result applied again),
+# each means "keep the stored secret": a mask is never sent.
+PLACEHOLDERS = frozenset((MASK, MASK_CHANGED, MASK_SENT))
 
 # Matched with fullmatch: "$" would also match before a final line break.
 _MASK_ENTRY = re.compile(r"ALL|[0-9*]+|[0-9]+-[0-9]+")
 _CREDENTIAL = re.compile(r"[a-z0-9]{6,64}")
 # RFC 9110 token characters, less "&", which the API uses to separate headers.
 _HEADER_NAME = re.compile(r"[!#$%'*+.^_`|~0-9A-Za-z-]+")
-# Header names whose values are credentials of the webhook.
-_CREDENTIAL_HEADER = re.compile(r"^(authorization|proxy-authorization|cookie|x-api-key)$|token|secret|password|api-key",
-                                re.IGNORECASE)
-_CREDENTIAL_HEADER_NAMES = ("Authorization, Proxy-Authorization, Cookie, X-API-Key, or a name containing token, secret, "
-                            "password or api-key")
+# Header names whose values are credentials of the webhook: wide on purpose, as masking a harmless header costs
+# little and showing a credential is a leak. docs/docsite/rst/secrets.rst states the rule.
+CREDENTIAL_HEADER_WORDS = ("key", "auth", "token", "secret", "pass", "signature", "credential", "session", "cookie", "hmac")
+_CREDENTIAL_HEADER = re.compile("|".join(CREDENTIAL_HEADER_WORDS), re.IGNORECASE)
 # A line break in a value would start a new header, or the body, of the PBX's request to the webhook.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 INT32_MAX = 2 ** 31 - 1
@@ -72,6 +74,16 @@ def _check_credential(value):
     return None
 
 
+def is_masked(value):
+    """Whether a value the PBX answered stands for a secret it does not show: a run of "*"."""
+    return isinstance(value, str) and value != "" and set(value) == {"*"}
+
+
+def is_placeholder(value):
+    """Whether a value given as input only stands for a secret: a mask this collection shows, or one a PBX shows."""
+    return isinstance(value, str) and (value.strip() in PLACEHOLDERS or is_masked(value.strip()))
+
+
 def parse_headers(value):
     """Headers as an ordered list of (name, value) pairs, from the API's string or a dict."""
     if isinstance(value, dict):
@@ -84,9 +96,17 @@ def parse_headers(value):
     return pairs
 
 
-def _check_headers(value):
+def _headers_shape(value):
+    """Why ``value`` cannot be read as headers at all, or None."""
     if not isinstance(value, (dict, str)):
         return "must be a dict of header names to values, or a string 'Name1:value1&Name2:value2'"
+    for name, text in value.items() if isinstance(value, dict) else ():
+        if isinstance(text, (bool, dict, list)):
+            return "the value of header %r must be a string, got %s (quote it in YAML)" % (str(name), type(text).__name__)
+    return None
+
+
+def _check_headers(value):
     for name, text in parse_headers(value):
         if not _HEADER_NAME.fullmatch(name):
             return "header name %r is not a valid HTTP header name" % name
@@ -99,6 +119,11 @@ def _check_headers(value):
 
 def is_credential_header(name):
     return bool(_CREDENTIAL_HEADER.search(name))
+
+
+def _is_secret_header(name, text):
+    # A value the PBX masks is a secret, whatever the header is called: it cannot be sent back.
+    return is_credential_header(name) or is_masked(text)
 
 
 def credential_headers(value):
@@ -125,12 +150,18 @@ def _removes(name, text):
 def headers_after(stored, declared):
     """The headers an action URL holds once ``declared`` (API form) is applied to ``stored``.
 
-    Credential headers the declaration leaves out are kept, like the other secrets; one it gives an empty value is
-    removed. Every other stored header is replaced by the declaration.
+    Secret headers the declaration leaves out, or gives as a placeholder, are kept, like the other secrets; a
+    credential header it gives an empty value is removed. Every other stored header is replaced by the declaration.
     """
-    wanted = _header_map(declared)
-    pairs = [pair for pair in wanted.values() if not _removes(*pair)]
-    pairs += [pair for key, pair in _header_map(stored).items() if key not in wanted and is_credential_header(pair[0])]
+    wanted, held = _header_map(declared), _header_map(stored)
+    pairs = []
+    for key, (name, text) in wanted.items():
+        if is_placeholder(text):
+            # Nothing held to keep: lacking() refuses that before any write.
+            pairs += [held[key]] if key in held else []
+        elif not _removes(name, text):
+            pairs.append((name, text))
+    pairs += [pair for key, pair in held.items() if key not in wanted and _is_secret_header(*pair)]
     return _joined(pairs)
 
 
@@ -141,10 +172,10 @@ def _headers_differ(stored, declared, update_secrets):
     if set(before) != set(after):
         return True
     for key, (name, text) in _header_map(declared).items():
-        if key not in after:
+        if key not in after or is_placeholder(text):
             continue
         held = before[key][1]
-        if is_credential_header(name) and is_masked(held):
+        if is_masked(held):
             if update_secrets == "always":
                 return True
         elif held != text:
@@ -152,16 +183,20 @@ def _headers_differ(stored, declared, update_secrets):
     return False
 
 
-def mask_headers(value, placeholders=None):
-    """The headers with each credential value replaced by a placeholder (MASK unless ``placeholders`` names another)."""
+def mask_headers(value, placeholders=None, hidden=()):
+    """The headers with each secret value replaced by a placeholder (MASK unless ``placeholders`` names another).
+
+    ``hidden``: lowercase names of further headers to mask, those a task gives in secret_headers.
+    """
     if not value:
         return value
-    return _joined((name, (placeholders or {}).get(name.lower(), MASK) if text and is_credential_header(name) else text)
+    return _joined((name, (placeholders or {}).get(name.lower(), MASK)
+                    if text and (_is_secret_header(name, text) or name.lower() in hidden) else text)
                    for name, text in parse_headers(value))
 
 
 def without_credential_headers(value):
-    return _joined(pair for pair in parse_headers(value or "") if not is_credential_header(pair[0]))
+    return _joined(pair for pair in parse_headers(value or "") if not _is_secret_header(*pair))
 
 
 def _secret_header_problems(params):
@@ -177,14 +212,16 @@ def _secret_header_problems(params):
             found.append("%s: its value must be a string, got %s" % (where, type(text).__name__))
         elif not _HEADER_NAME.fullmatch(name):
             found.append("%s is not a valid HTTP header name" % where)
-        elif not is_credential_header(name):
-            found.append("%s is not a credential header name (%s): the PBX holds it like any header, and reads and "
-                         "exports show its value; put it in headers" % (where, _CREDENTIAL_HEADER_NAMES))
         elif name.lower() in plain:
             found.append("%s is also set in headers; set it in one of them" % where)
         elif text is not None and ("&" in str(text) or _CONTROL.search(str(text))):
             found.append("%s: its value contains '&' (which the API uses to separate headers) or a control character" % where)
     return found
+
+
+def secret_header_names(params):
+    """The lowercase names of the headers ``params`` give in secret_headers, for masked()."""
+    return {str(name).strip().lower() for name in params.get(SECRET_HEADERS) or {}}
 
 
 def _headers_to_api(value):
@@ -195,7 +232,8 @@ class Field:
     """One field of an action URL and every fact about it."""
 
     def __init__(self, name, kind, choices=None, min_length=None, max_length=None, minimum=None, maximum=None,
-                 check=None, secret=False, server_default=None, blank=None, to_api=None, normalise=None, differs=None):
+                 check=None, shape=None, secret=False, server_default=None, blank=None, to_api=None, normalise=None,
+                 differs=None):
         self.name = name
         self.kind = kind
         self.choices = choices
@@ -204,6 +242,8 @@ class Field:
         self.minimum = minimum
         self.maximum = maximum
         self.check = check
+        # Why a value cannot be read as this field at all: refused whether or not it would be sent.
+        self.shape = shape
         self.secret = secret
         self.server_default = server_default
         # The value that empties the field in a request body; None where the vendor's schema allows no
@@ -221,16 +261,23 @@ class Field:
             spec["no_log"] = True
         return spec
 
+    def shape_problem(self, value):
+        """Why a value the user gave cannot be read as this field, or None."""
+        if self.kind == "int" and isinstance(value, bool):
+            # Ansible's int type lets a boolean through, and the API would receive JSON true.
+            return "must be a whole number, got a boolean"
+        return self.shape(value) if self.shape else None
+
     def problem(self, value):
-        """Why a value the user gave is not acceptable, or None."""
+        """Why a value the user gave may not be sent to the PBX, or None."""
+        if self.secret and is_placeholder(value):
+            # Never sent: it stands for the stored secret, which lacking() checks is there.
+            return None
         if self.kind == "str":
             if self.min_length is not None and len(value) < self.min_length:
                 return "must be at least %d characters long" % self.min_length
             if self.max_length is not None and len(value) > self.max_length:
                 return "must be at most %d characters long, got %d" % (self.max_length, len(value))
-        if self.kind == "int" and isinstance(value, bool):
-            # Ansible's int type lets a boolean through, and the API would receive JSON true.
-            return "must be a whole number, got a boolean"
         if self.minimum is not None and value < self.minimum:
             return "must be %d or greater, got %d" % (self.minimum, value)
         if self.maximum is not None and value > self.maximum:
@@ -276,7 +323,8 @@ FIELDS = (
           to_api=lambda value: ";".join(_mask_entries(value)), normalise=lambda value: frozenset(_mask_entries(value))),
     Field("method", "str", choices=("GET", "POST")),
     Field("url", "str", min_length=1, max_length=128, check=_check_url),
-    Field("headers", "raw", check=_check_headers, blank="", to_api=_headers_to_api, differs=_headers_differ),
+    Field("headers", "raw", check=_check_headers, shape=_headers_shape, blank="", to_api=_headers_to_api,
+          differs=_headers_differ),
     Field("connection_timeout", "int", minimum=0, maximum=INT32_MAX, server_default=2),
     Field("request_timeout", "int", minimum=0, maximum=INT32_MAX, server_default=2),
     Field("auth", "str", choices=("DISABLE", "BASIC", "DIGEST", "BEARER"), server_default="DISABLE"),
@@ -289,8 +337,7 @@ SECRETS = tuple(field.name for field in FIELDS if field.secret)
 # Fields that leaving out of a declaration never erases.
 KEPT = ("username",) + SECRETS
 
-# Which mask each trigger type matches on, and which secret each auth scheme uses.
-MASK_FOR_TYPE = {"DTMF": "dtmf_mask", "CALLER": "caller_mask"}
+# Which secret each auth scheme uses.
 SECRET_FOR_AUTH = {"BASIC": "password", "DIGEST": "password", "BEARER": "token"}
 # What a present action URL needs; checked only for state present, so deleting one takes just its name or id.
 REQUIRED_IF = [
@@ -313,16 +360,40 @@ def argument_spec():
     return spec
 
 
-def problems(params):
-    """Messages naming each option whose value breaks the API's constraints."""
+def shape_problems(params):
+    """Messages naming each option whose value cannot be read at all: refused before anything is read or sent.
+
+    secret_headers is checked whole here: it never comes from what a PBX holds.
+    """
     found = []
     for field in FIELDS:
         value = params.get(field.name)
         if value is not None:
-            why = field.problem(value)
+            why = field.shape_problem(value)
             if why:
                 found.append("%s: %s" % (field.name, why))
     return found + _secret_header_problems(params)
+
+
+def value_problems(params):
+    """{field name: why} for each value that breaks the API's constraints.
+
+    Refused only if the value would be sent (a create, or a change): a value equal to what the PBX already holds,
+    which an older PBX may have accepted, is not sent, so an export applies again.
+    """
+    found = {}
+    for field in FIELDS:
+        value = params.get(field.name)
+        if value is not None and not field.shape_problem(value):
+            why = field.problem(value)
+            if why:
+                found[field.name] = why
+    return found
+
+
+def problems(params):
+    """Every message of shape_problems and value_problems: what a value that would be sent must pass."""
+    return shape_problems(params) + ["%s: %s" % problem for problem in value_problems(params).items()]
 
 
 def desired(params):
@@ -341,7 +412,7 @@ def desired(params):
 
 def resolved(current, wanted):
     """``wanted`` with secret_headers given alone turned into headers: those of ``current`` (None before a create)
-    that are not credentials, then the declared credential headers."""
+    that are not secret, then the declared credential headers."""
     if SECRET_HEADERS not in wanted:
         return wanted
     wanted = dict(wanted)
@@ -350,13 +421,38 @@ def resolved(current, wanted):
     return wanted
 
 
-def is_masked(value):
-    return isinstance(value, str) and value != "" and set(value) == {"*"}
-
-
 def readable(obj, name):
     """Whether the server gave back the stored value of a field (secrets may be masked or left out)."""
     return name in obj and not is_masked(obj[name])
+
+
+def holds(obj, name):
+    """Whether the stored ``obj`` (None before a create) has a value for ``name`` that a declaration may keep.
+
+    A secret the PBX leaves out is taken to be there when the stored auth uses it.
+    """
+    if obj is None:
+        return False
+    if obj.get(name) not in (None, ""):
+        return True
+    return name in SECRETS and name not in obj and SECRET_FOR_AUTH.get(str(obj.get("auth") or "").upper()) == name
+
+
+def kept_headers(current, wanted):
+    """The header names that ``wanted`` gives as a placeholder for a secret ``current`` does not hold."""
+    held = _header_map(current and current.get("headers"))
+    return [name for key, (name, text) in _header_map(wanted.get("headers")).items()
+            if is_placeholder(text) and not held.get(key, (name, ""))[1]]
+
+
+def given(wanted, name):
+    """Whether ``wanted`` sets ``name`` to a value of its own, not a placeholder for the stored one."""
+    return wanted.get(name) is not None and not is_placeholder(wanted[name])
+
+
+def without_placeholders(wanted):
+    """``wanted`` less the secrets it gives as placeholders: each stands for the stored secret, which is kept."""
+    return {name: value for name, value in wanted.items() if not (name in SECRETS and is_placeholder(value))}
 
 
 def differences(current, wanted, update_secrets):
@@ -377,7 +473,7 @@ def differences(current, wanted, update_secrets):
 
 
 def applied(current, wanted):
-    """``wanted`` as the write sends it to ``current`` (None for a create): stored credential headers it leaves out kept."""
+    """``wanted`` as the write sends it to ``current`` (None for a create): stored secret headers it leaves out kept."""
     if "headers" not in wanted:
         return wanted
     return dict(wanted, headers=headers_after(current and current.get("headers"), wanted["headers"]))
@@ -416,7 +512,7 @@ def settings(obj):
 
 
 def exported(obj):
-    """The settings of an object without its secrets, credential headers included: what an export may hold."""
+    """The settings of an object without its secrets, secret headers included: what an export may hold."""
     public = {name: value for name, value in obj.items() if name not in SECRETS}
     if public.get("headers"):
         public["headers"] = without_credential_headers(public["headers"])
@@ -446,21 +542,24 @@ def secrets_at_risk(current, wanted):
     """
     auth = str(wanted.get("auth") or current.get("auth") or "").upper()
     secret = SECRET_FOR_AUTH.get(auth)
-    at_risk = [] if secret is None or secret in wanted or readable(current, secret) else [secret]
-    declared = _header_map(wanted.get("headers"))
+    at_risk = [] if secret is None or given(wanted, secret) or readable(current, secret) else [secret]
+    declared = {key for key, (_name, text) in _header_map(wanted.get("headers")).items() if not is_placeholder(text)}
     at_risk += ["%s.%s" % (SECRET_HEADERS, name) for key, (name, text) in _header_map(current.get("headers")).items()
-                if is_credential_header(name) and is_masked(text) and key not in declared]
+                if is_masked(text) and key not in declared]
     return at_risk
 
 
-def masked(obj, placeholders=None):
-    """A copy safe to show: each stored secret replaced by a placeholder (MASK unless ``placeholders`` names another)."""
+def masked(obj, placeholders=None, hidden=()):
+    """A copy safe to show: each stored secret replaced by a placeholder (MASK unless ``placeholders`` names another).
+
+    ``hidden``: lowercase names of further headers to mask, those the task gives in secret_headers.
+    """
     shown = dict(obj)
     for name in SECRETS:
         if shown.get(name) is not None:
             shown[name] = (placeholders or {}).get(name, MASK)
     if shown.get("headers"):
-        shown["headers"] = mask_headers(shown["headers"], (placeholders or {}).get("headers"))
+        shown["headers"] = mask_headers(shown["headers"], (placeholders or {}).get("headers"), hidden)
     return shown
 
 
@@ -470,13 +569,13 @@ def secret_placeholders(current, wanted, changed):
     for name in SECRETS:
         if name in changed:
             placeholders[name] = MASK_CHANGED
-        elif name in wanted and not readable(current, name):
+        elif given(wanted, name) and not readable(current, name):
             placeholders[name] = MASK_SENT
     held = _header_map(current.get("headers"))
     headers = {}
     for key, (name, text) in _header_map(wanted.get("headers")).items():
         before = held.get(key, (name, None))[1]
-        if not text or not is_credential_header(name) or before == text:
+        if not text or is_placeholder(text) or not is_credential_header(name) or before == text:
             continue
         headers[key] = MASK_SENT if is_masked(before) else MASK_CHANGED
     if headers:

@@ -16,7 +16,7 @@ __metaclass__ = type
 from concurrent.futures import ThreadPoolExecutor
 
 from ansible_collections.portsip.pbx.plugins.module_utils import action_url_fields as fields
-from ansible_collections.portsip.pbx.plugins.module_utils.action_url import Problem, decide, lacking_message, missing, write
+from ansible_collections.portsip.pbx.plugins.module_utils.action_url import Problem, decide, shown, write
 from ansible_collections.portsip.pbx.plugins.module_utils.client import PortsipError
 from ansible_collections.portsip.pbx.plugins.module_utils.ivr import action_urls, describe_ivr, list_ivrs, pick_ivr
 
@@ -59,7 +59,7 @@ class _Target:
     def __init__(self, place, given, declared):
         self.place = place
         self.given = given  # {"ivr": ...} or {"ivr_id": ...}, as the entry names it
-        self.declared = declared  # [(place, wanted)], or None when the entry lists no action_urls
+        self.declared = declared  # [Item], or None when the entry lists no action_urls (only with state=gathered)
         self.ivr_id = given.get("ivr_id")
         self.ivr = None  # the IVR as the listing shows it, when it was listed
         self.stored = None
@@ -78,18 +78,20 @@ def run(client, params, check_mode, diff):
     if state == "gathered":
         return dict(changed=False, gathered=[_gathered(target) for target in targets])
     steps = _plan(targets, state, params["update_secrets"])
+    hidden = set().union(*(fields.secret_header_names(item) for entry in params["config"] for item in entry["action_urls"] or ()))
     result = dict(changed=False, changes=[],
-                  before=[dict(target.given, action_urls=[_shown(item) for item in target.stored]) for target in targets])
+                  before=[dict(target.given, action_urls=[shown(item, hidden=hidden) for item in target.stored])
+                          for target in targets])
     if diff:
         result["diff"] = []
     for target, change in steps:
-        _make(client, target, change, check_mode, result)
-    result["after"] = [dict(target.given, action_urls=_after(target, [change for owner, change in steps if owner is target]))
+        _make(client, target, change, check_mode, result, hidden)
+    result["after"] = [dict(target.given, action_urls=_after(target, [change for owner, change in steps if owner is target], hidden))
                        for target in targets]
     return result
 
 
-def _make(client, target, change, check_mode, result):
+def _make(client, target, change, check_mode, result, hidden):
     """Write one change (unless in check mode) and add it to the result."""
     name = _name(change)
     done = dict(ivr_id=target.ivr_id, name=name, action=change.action, fields=change.changed)
@@ -103,7 +105,16 @@ def _make(client, target, change, check_mode, result):
     result["changed"] = True
     result["changes"].append(done)
     if "diff" in result:
-        result["diff"].append(_diff(target, change))
+        result["diff"].append(_diff(target, change, hidden))
+
+
+class _Item:
+    """One declared action URL: where it is in ``config``, and what it asks."""
+
+    def __init__(self, place, params):
+        self.place = place
+        self.wanted = fields.desired(params)
+        self.problems = fields.value_problems(params)
 
 
 def _targets(params):
@@ -118,9 +129,9 @@ def _targets(params):
         place = "config[%d]" % index
         given = {key: entry[key] for key in ("ivr", "ivr_id") if entry[key] is not None}
         problems += ["%s.%s: must not be empty" % (place, key) for key, value in given.items() if value == ""]
-        if entry["action_urls"] is None and state == "overridden":
-            problems.append("%s.action_urls: required with state=overridden, which deletes every action URL not listed; "
-                            "[] means the virtual receptionist has none" % place)
+        if entry["action_urls"] is None and state in ("overridden", "deleted"):
+            problems.append("%s.action_urls: required with state=%s; to delete every action URL of the virtual "
+                            "receptionist, use state=overridden with action_urls: []" % (place, state))
         declared = None if entry["action_urls"] is None else []
         names = {}
         for position, item in enumerate(entry["action_urls"] or []):
@@ -128,28 +139,12 @@ def _targets(params):
             if item["name"] in names:
                 problems.append("%s.name: %r is also listed at %s" % (where, item["name"], names[item["name"]]))
             names.setdefault(item["name"], where)
-            problems += ["%s%s" % (where, problem) for problem in _item_problems(item, state)]
-            wanted = fields.desired(item)
-            declared.append((where, fields.replacement(wanted) if state in WHOLE else wanted))
+            problems += ["%s.%s" % (where, problem) for problem in fields.shape_problems(item)]
+            declared.append(_Item(where, item))
         targets.append(_Target(place, given, declared))
     if problems:
         raise Problem("; ".join(problems))
     return targets
-
-
-def _item_problems(item, state):
-    """What is wrong with one item, whether or not its action URL exists; each message starts with '.option' or ':'."""
-    problems = [".%s" % problem for problem in fields.problems(item)]
-    wanted = fields.desired(item)
-    if state in WHOLE:
-        lacking = missing(wanted, exists=True)
-        if lacking:
-            problems.append(": state=%s makes the action URL exactly as declared, so it needs: %s" % (state, ", ".join(lacking)))
-    elif state == "merged":
-        lacking = lacking_message(wanted, exists=True)
-        if lacking:
-            problems.append(": " + lacking)
-    return problems
 
 
 def _identify(client, targets, gathering):
@@ -194,18 +189,19 @@ def _plan(targets, state, update_secrets):
     """Every change, IVR by IVR, deletes first; every refusal at once."""
     steps = []
     problems = []
+    whole = state if state in WHOLE else None
     for target in targets:
-        declared = target.declared
         unlisted = []
-        if state == "overridden" or (state == "deleted" and declared is None):
-            listed = {wanted["name"] for _where, wanted in declared or ()}
-            unlisted = [item for item in target.stored if item.get("name") not in listed]
-        changes = [decide(target.stored, {}, update_secrets, item["id"], absent=True) for item in unlisted]
-        for where, wanted in declared or ():
+        if state == "overridden":
+            listed = {item.wanted["name"] for item in target.declared}
+            unlisted = [stored for stored in target.stored if stored.get("name") not in listed]
+        changes = [decide(target.stored, {}, update_secrets, stored["id"], absent=True) for stored in unlisted]
+        for item in target.declared or ():
             try:
-                changes.append(decide(target.stored, wanted, update_secrets, absent=state == "deleted"))
+                changes.append(decide(target.stored, item.wanted, update_secrets, absent=state == "deleted", whole=whole,
+                                      problems=item.problems))
             except Problem as problem:
-                problems.append("%s: %s" % (where, problem))
+                problems.append(problem.describe(item.place))
         steps += [(target, change) for change in changes if change.action]
     if problems:
         raise Problem("; ".join(problems))
@@ -216,28 +212,24 @@ def _name(change):
     return (change.after or change.current)["name"]
 
 
-def _shown(obj, placeholders=None):
-    return fields.settings(fields.masked(obj, placeholders))
-
-
-def _after(target, changes):
+def _after(target, changes, hidden):
     """The IVR's action URLs, shown, as the PBX will hold them once ``changes`` are made."""
     by_id = {change.current["id"]: change for change in changes if change.current is not None}
     after = []
     for item in target.stored:
         change = by_id.get(item["id"])
         if change is None:
-            after.append(_shown(item))
+            after.append(shown(item, hidden=hidden))
         elif change.after is not None:
-            after.append(_shown(change.after, change.placeholders))
-    return after + [_shown(change.after, change.placeholders) for change in changes if change.current is None]
+            after.append(shown(change.after, change.placeholders, hidden))
+    return after + [shown(change.after, change.placeholders, hidden) for change in changes if change.current is None]
 
 
-def _diff(target, change):
+def _diff(target, change, hidden):
     header = "%s, action URL %r" % (target.label, _name(change))
     return dict(before_header=header, after_header=header,
-                before={} if change.current is None else _shown(change.current),
-                after={} if change.after is None else _shown(change.after, change.placeholders))
+                before={} if change.current is None else shown(change.current, hidden=hidden),
+                after={} if change.after is None else shown(change.after, change.placeholders, hidden))
 
 
 def _gathered(target):

@@ -22,7 +22,7 @@ import re
 import threading
 import time
 import traceback
-from urllib.parse import quote
+from urllib.parse import quote, quote_plus
 
 try:
     import requests
@@ -95,9 +95,9 @@ class AmbiguousWriteError(PortsipError):
 class _NoAnswer(Exception):
     """No whole answer arrived; ``sent`` is False only when the request surely never left."""
 
-    def __init__(self, error):
+    def __init__(self, error, address):
         super(_NoAnswer, self).__init__(error)
-        self.reason = "no answer (%s)" % type(error).__name__
+        self.reason = "no answer from %s (%s)" % (address, type(error).__name__)
         self.sent = not _never_sent(error)
 
 
@@ -110,17 +110,23 @@ def _never_sent(error):
 
 
 class Redactor:
-    """Removes known secrets, whole or in pieces, from text that came from the server."""
+    """Removes known secrets, whole or in pieces, from text that came from the server.
+
+    Threads share one: each call reads the set of secrets as it is, and adding makes a new set.
+    """
 
     def __init__(self, secrets=()):
-        self._secrets = set()
+        self._secrets = frozenset()
+        self._adding = threading.Lock()
         self.add(*secrets)
 
     def add(self, *secrets):
+        forms = set()
         for secret in secrets:
             if isinstance(secret, str) and len(secret) >= MIN_SECRET:
-                # The forms a server echoing a request would show: as sent, JSON-escaped, percent-encoded.
-                self._secrets.update((secret, json.dumps(secret)[1:-1], quote(secret, safe="")))
+                forms.update(_spellings(secret))
+        with self._adding:
+            self._secrets = self._secrets | forms
 
     def __call__(self, text):
         text = str(text)
@@ -145,6 +151,14 @@ class Redactor:
         if isinstance(value, list):
             return [self.value(item) for item in value]
         return self(value) if isinstance(value, str) else value
+
+
+def _spellings(secret):
+    """The forms in which a server echoing a request would show ``secret``: as sent, JSON-escaped, and percent- or
+    form-encoded (a login is a form), with upper- or lowercase hex digits."""
+    encoded = {quote(secret, safe=""), quote_plus(secret, safe="")}
+    encoded |= {re.sub(r"%[0-9A-F]{2}", lambda escape: escape.group().lower(), form) for form in encoded}
+    return {secret, json.dumps(secret)[1:-1]} | encoded
 
 
 def api_root(url):
@@ -316,7 +330,8 @@ class Client:
 
         Items are keyed by id and ``skip`` advances by what was really received, so a server
         that caps the page size or counts ``skip`` from 1 still yields every item once. Without
-        a ``count`` it reads on until a page brings nothing new.
+        a ``count`` it reads on until a page is empty. A page that brings only items already
+        read (a server or cache that ignores ``skip``) is an error, never the end of the list.
         """
         items = {}
         while True:
@@ -335,13 +350,12 @@ class Client:
             if len(items) > MAX_ITEMS:
                 raise PortsipError("more than %d items after %d were read; refusing to work from a partial list"
                                    % (MAX_ITEMS, len(items)), "GET", path)
-            if count is not None and len(items) >= count:
+            if (count is not None and len(items) >= count) or (count is None and not page):
                 return list(items.values())
             if len(items) == before:
-                if count is None:
-                    return list(items.values())
-                raise PortsipError("paging stopped after %d of %d items: the server returned no new items" % (len(items), count),
-                                   "GET", path)
+                total = "" if count is None else " of %d" % count
+                raise PortsipError("paging stopped after %d%s items: the page at skip=%d brought only items already read "
+                                   "(does the server ignore skip?)" % (len(items), total, query["skip"]), "GET", path)
 
     # -- plumbing -----------------------------------------------------------
 
@@ -416,7 +430,7 @@ class Client:
             raise PortsipError("TLS failed (%s); if the PBX uses a private CA, set pbx_ca_path to its certificate, "
                                "or pbx_validate_certs to false on a trusted network" % self.redact(error), method, path)
         except (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError) as error:
-            raise _NoAnswer(error)
+            raise _NoAnswer(error, self.root)
         except requests.RequestException as error:
             raise PortsipError("the request failed: %s" % self.redact(error), method, path)
 

@@ -13,7 +13,12 @@ from urllib.parse import urlsplit
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
-from ansible_collections.portsip.pbx.plugins.module_utils.action_url_fields import credential_headers
+from ansible_collections.portsip.pbx.plugins.module_utils.action_url_fields import (
+    CREDENTIAL_HEADER_WORDS,
+    SECRET_HEADERS,
+    credential_headers,
+    is_credential_header,
+)
 from ansible_collections.portsip.pbx.plugins.module_utils.client import (
     HAS_REQUESTS,
     MIN_SECRET,
@@ -69,8 +74,8 @@ class PortsipModule(AnsibleModule):
             self.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
         url = urlsplit(self.params["pbx_url"] or "")
         if url.scheme not in ("http", "https") or not url.netloc:
-            self.fail_json(msg="pbx_url: must be the PBX's https:// address, for example https://pbx.example.com:8887 "
-                               "(set the option or the PORTSIP_URL environment variable)")
+            self.fail_json(msg="pbx_url: must be the PBX's address with http:// or https://, for example "
+                               "https://pbx.example.com:8887 (set the option or the PORTSIP_URL environment variable)")
         # Empty is what an AWX credential injects for a field left blank: as good as unset.
         if logs_in and not (self.params["pbx_username"] and self.params["pbx_password"]):
             self.fail_json(msg="pbx_username and pbx_password: both are required, this module logs in with them "
@@ -91,6 +96,12 @@ class PortsipModule(AnsibleModule):
         if plain:
             self.warn("headers: %s carries a credential, and headers is not a secret option, so Ansible may show it "
                       "where it shows a task's arguments; give it in secret_headers instead" % ", ".join(plain))
+        unrecognised = sorted({str(name) for secret in _values_named(self.params, SECRET_HEADERS) if isinstance(secret, dict)
+                               for name in secret if not is_credential_header(str(name))})
+        if unrecognised:
+            self.warn("secret_headers: %s is hidden in this task's output, but its name does not contain %s, so "
+                      "ivr_action_url_info and gathered exports show its value, and a task that sets headers without it "
+                      "removes it" % (", ".join(unrecognised), " or ".join(CREDENTIAL_HEADER_WORDS)))
         # IDs and the IVR's name or number become URL path segments or filters: empty would address another object.
         for name in ("ivr_id", "ivr", "id"):
             if self.params.get(name) == "":

@@ -273,7 +273,7 @@ diff:
 """
 
 from ansible_collections.portsip.pbx.plugins.module_utils import action_url_fields as fields
-from ansible_collections.portsip.pbx.plugins.module_utils.action_url import Problem, ensure, lacking_message
+from ansible_collections.portsip.pbx.plugins.module_utils.action_url import Problem, ensure
 from ansible_collections.portsip.pbx.plugins.module_utils.client import PortsipError
 from ansible_collections.portsip.pbx.plugins.module_utils.ivr import find_ivr
 from ansible_collections.portsip.pbx.plugins.module_utils.module import PortsipModule
@@ -294,10 +294,7 @@ def main():
         required_one_of=[("ivr_id", "ivr"), ("name", "id")],
         supports_check_mode=True,
     )
-    problems = fields.problems(module.params)
-    lacking = lacking_message(fields.desired(module.params))
-    if lacking and module.params["state"] == "present":
-        problems.append(lacking)
+    problems = fields.shape_problems(module.params)
     if problems:
         module.fail_json(msg="; ".join(problems))
 

@@ -12,7 +12,7 @@ import json
 import pytest
 
 from ansible_collections.portsip.pbx.plugins.module_utils import action_url_fields as fields
-from ansible_collections.portsip.pbx.plugins.module_utils.action_url import Problem, decide, ensure, find, lacking_message
+from ansible_collections.portsip.pbx.plugins.module_utils.action_url import Problem, decide, ensure, find
 from ansible_collections.portsip.pbx.plugins.module_utils.client import PortsipError
 from ansible_collections.portsip.pbx.tests.unit.plugins.module_utils.fake_pbx import CRM, VIP, FakePbx
 
@@ -128,8 +128,15 @@ def test_find_by_id_takes_that_id_only():
     (dict(type="CALLER", auth="DIGEST", username="pbxhook"), "type is CALLER and auth is DIGEST, so also set: caller_mask, password"),
     (dict(type="DTMF", dtmf_mask="1", auth="DISABLE"), None),
 ])
-def test_lacking_message_names_what_requires_each_lacking_option(options, message):
-    assert lacking_message(fields.desired(params(name="hook", **options))) == message
+def test_what_an_existing_action_url_lacks_names_what_requires_it(options, message):
+    stored = dict(fields.predicted_create(dict(VIP, name="hook", auth="DISABLE", token=None)), id="u1")
+    wanted = fields.desired(params(name="hook", **options))
+    if message is None:
+        assert decide([stored], wanted, "on_create").action == "update"
+        return
+    with pytest.raises(Problem) as refused:
+        decide([stored], wanted, "on_create")
+    assert str(refused.value) == message
 
 
 def test_a_readable_secret_holding_a_star_is_sent_back_not_taken_for_a_mask():

@@ -101,15 +101,22 @@ class TestStates:
         assert run(pbx, [], state="deleted")["changed"] is False
         assert pbx.calls == [] and pbx.names("8000") == ["crm", "vip"]
 
-    def test_deleted_takes_the_listed_names_or_everything_and_absent_is_no_change(self):
+    def test_deleted_takes_the_listed_names_and_absent_is_no_change(self):
         pbx = FakePbx()
         pbx.seed("8000", CRM, VIP)
-        pbx.seed("8200", CRM, VIP)
-        result = run(pbx, [entry(ivr="8000", action_urls=[item(name="vip"), item(name="ghost")]), entry(ivr="8200")],
-                     state="deleted")
-        assert pbx.names("8000") == ["crm"] and pbx.names("8200") == []
-        assert [(change["name"], change["fields"]) for change in result["changes"]] == [("vip", []), ("crm", []), ("vip", [])]
+        result = run(pbx, [entry(ivr="8000", action_urls=[item(name="vip"), item(name="ghost")])], state="deleted")
+        assert pbx.names("8000") == ["crm"]
+        assert [(change["name"], change["fields"]) for change in result["changes"]] == [("vip", [])]
         assert run(pbx, [entry(ivr="8000", action_urls=[item(name="vip")])], state="deleted")["changed"] is False
+
+    def test_deleted_needs_action_urls_spelled_out(self):
+        # A commented-out last item or a template's default(omit) leaves action_urls null: that must not read as "all".
+        pbx = FakePbx()
+        pbx.seed("8000", CRM, VIP)
+        with pytest.raises(Problem, match=r"^config\[0\]\.action_urls: required with state=deleted; to delete every action URL "
+                                          r"of the virtual receptionist, use state=overridden with action_urls: \[\]$"):
+            run(pbx, [entry(ivr="8000")], state="deleted")
+        assert pbx.calls == [] and pbx.names("8000") == ["crm", "vip"]
 
     def test_deleted_needs_only_the_names(self):
         pbx = FakePbx()
@@ -149,20 +156,46 @@ class TestChecks:
             run(pbx, [entry(ivr="8000", action_urls=[])], parallelism=parallelism)
         assert pbx.calls == []
 
-    def test_bad_values_are_named_by_their_place_and_all_reported_before_any_request(self):
+    def test_what_cannot_be_read_is_named_by_its_place_and_all_reported_before_any_request(self):
         pbx = FakePbx()
         config = [entry(ivr="8000", action_urls=[item(name="a", type="DTMF", dtmf_mask="1", url="https://a.example.com/")]),
-                  entry(ivr="8200", action_urls=[item(name="a"), item(name="b"), item(name="c", dtmf_mask="9-1"),
-                                                 item(name="a", url="crm")])]
+                  entry(ivr="8200", action_urls=[item(name="a"), item(name="b", headers=5), item(name="c", connection_timeout=True),
+                                                 item(name="a", headers={"X-Debug": True})])]
         with pytest.raises(Problem) as raised:
             run(pbx, config, parallelism=0)
         assert str(raised.value).split("; ") == [
             "parallelism: must be a whole number, 1 or greater, got 0",
-            "config[1].action_urls[2].dtmf_mask: range '9-1' has its low end above its high end",
+            "config[1].action_urls[1].headers: must be a dict of header names to values, or a string 'Name1:value1&Name2:value2'",
+            "config[1].action_urls[2].connection_timeout: must be a whole number, got a boolean",
             "config[1].action_urls[3].name: 'a' is also listed at config[1].action_urls[0]",
-            "config[1].action_urls[3].url: must be an http:// or https:// URL with a host",
+            "config[1].action_urls[3].headers: the value of header 'X-Debug' must be a string, got bool (quote it in YAML)",
         ]
         assert pbx.calls == []
+
+    def test_values_that_would_be_sent_are_checked_by_their_place_before_any_write(self):
+        pbx = FakePbx()
+        pbx.seed("8200", dict(CRM, name="c"))
+        config = [entry(ivr="8000", action_urls=[item(name="a", type="DTMF", dtmf_mask="1", url="https://a.example.com/")]),
+                  entry(ivr="8200", action_urls=[item(name="b", type="DTMF", dtmf_mask="1", url="crm"), item(name="c", dtmf_mask="9-1")])]
+        with pytest.raises(Problem) as raised:
+            run(pbx, config)
+        assert str(raised.value).split("; ") == [
+            "config[1].action_urls[0].url: must be an http:// or https:// URL with a host",
+            "config[1].action_urls[1].dtmf_mask: range '9-1' has its low end above its high end",
+        ]
+        assert pbx.writes == []
+
+    @pytest.mark.parametrize("secrets", ["clear", "masked", "omitted"])
+    def test_a_value_the_pbx_already_holds_is_not_checked_again(self, secrets):
+        # An export from a PBX that accepted it earlier applies again: the value is not sent, so not refused.
+        pbx = FakePbx(secrets=secrets)
+        pbx.seed("8000", dict(CRM, dtmf_mask="1;2;1", username="PBXHOOK"))
+        config = [entry(ivr="8000", action_urls=[item(name="crm", dtmf_mask="2;1;1", username="PBXHOOK", password="hookpass1",
+                                                      url="https://new.example.com/")])]
+        result = run(pbx, config)
+        assert [change["fields"] for change in result["changes"]] == [["url"]]
+        with pytest.raises(Problem, match=r"^config\[0\]\.action_urls\[0\]\.dtmf_mask: entry '1' appears more than once"):
+            run(pbx, [entry(ivr="8000", action_urls=[item(name="crm", dtmf_mask="1;1;3")])])
 
     def test_an_empty_ivr_or_ivr_id_is_refused_before_any_request(self):
         pbx = FakePbx()
@@ -173,17 +206,20 @@ class TestChecks:
     @pytest.mark.parametrize("state", ["replaced", "overridden"])
     def test_whole_states_need_complete_items_but_not_the_stored_secret(self, state):
         pbx = FakePbx()
+        pbx.seed("8000", dict(CRM, name="a"))
         config = [entry(ivr="8000", action_urls=[item(name="a", auth="BASIC"), item(name="b", type="CALLER", url="https://b.example.com/")])]
         with pytest.raises(Problem) as raised:
             run(pbx, config, state=state)
         assert str(raised.value) == (
             "config[0].action_urls[0]: state=%s makes the action URL exactly as declared, so it needs: type, url; "
-            "config[0].action_urls[1]: state=%s makes the action URL exactly as declared, so it needs: caller_mask" % (state, state))
-        assert pbx.calls == []
+            "config[0].action_urls[1]: action URL 'b' does not exist yet; to create it, also set: caller_mask" % state)
+        assert pbx.writes == []
 
     def test_merged_needs_what_the_type_and_auth_given_need(self):
+        pbx = FakePbx()
+        pbx.seed("8000", dict(CRM, name="a"))
         with pytest.raises(Problem, match=r"config\[0\].action_urls\[0\]: type is CALLER, so also set: caller_mask"):
-            run(FakePbx(), [entry(ivr="8000", action_urls=[item(name="a", type="CALLER")])])
+            run(pbx, [entry(ivr="8000", action_urls=[item(name="a", type="CALLER")])])
 
     @pytest.mark.parametrize("state", ["merged", "replaced"])
     def test_an_entry_that_lists_no_action_urls_is_no_change(self, state):
@@ -217,7 +253,8 @@ class TestChecks:
         with pytest.raises(Problem) as raised:
             run(pbx, config)
         message = str(raised.value)
-        assert message.startswith("config[0].action_urls[1]: action URL 'crm' needs an update, but the PBX does not give back its stored password")
+        assert message.startswith("config[0].action_urls[1].password: action URL 'crm' needs an update, but the PBX does not give back "
+                                  "its stored password, and an update without it could erase it; set it in the task, from your vault")
         assert "; config[0].action_urls[2]: 2 action URLs are named 'dup' (ids u2, u3); " in message
         assert message.endswith("; config[0].action_urls[3]: action URL 'new' does not exist yet; to create it, also set: type")
         assert pbx.writes == []

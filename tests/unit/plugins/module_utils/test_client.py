@@ -295,7 +295,7 @@ class TestRetries:
         mocked.get(API + "/ivrs/abc", json={"id": "abc"})
         assert make_client(sleeps, warnings, access_token="t").get("/ivrs/abc") == {"id": "abc"}
         assert len(sleeps) == 2
-        assert "no answer (ConnectionError)" in warnings[0]
+        assert "no answer from https://pbx.example.com:8887/api (ConnectionError)" in warnings[0]
 
     def test_backoff_grows_and_is_bounded(self, monkeypatch):
         monkeypatch.setattr(client_module.random, "uniform", lambda low, high: high)
@@ -334,7 +334,7 @@ class TestRetries:
         mocked.get(API + "/ivrs/abc", body=requests.exceptions.ChunkedEncodingError("Connection broken: IncompleteRead"))
         mocked.get(API + "/ivrs/abc", json={"id": "abc"})
         assert make_client(sleeps, warnings, access_token="t").get("/ivrs/abc") == {"id": "abc"}
-        assert "no answer (ChunkedEncodingError)" in warnings[0]
+        assert "no answer from https://pbx.example.com:8887/api (ChunkedEncodingError)" in warnings[0]
 
     def test_other_request_failures_are_clean_errors(self, mocked, sleeps, warnings):
         mocked.get(API + "/ivrs/abc", body=requests.exceptions.ContentDecodingError("bad gzip"))
@@ -451,7 +451,7 @@ class TestCreate:
         assert client.create("/ivrs/abc/action_urls", {"name": "x"}, lookups) == "late"
         assert len(mocked.calls) == 1
         assert lookups.calls == 3 and sleeps == [1.0, 2.0]
-        assert warnings[0] == ("POST /ivrs/abc/action_urls: no answer (ReadTimeout); the object may or may not have been created; "
+        assert warnings[0] == ("POST /ivrs/abc/action_urls: no answer from https://pbx.example.com:8887/api (ReadTimeout); the object may or may not have been created; "
                                "looking for it for up to 10 s (pbx_timeout) instead of sending it again")
 
     @pytest.mark.parametrize("failure", [dict(body=requests.exceptions.ReadTimeout("read timed out")), dict(status=504)])

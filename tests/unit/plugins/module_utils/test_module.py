@@ -168,10 +168,10 @@ def test_no_warning_for_loopback_or_https(make_module, warned, url):
 
 
 @pytest.mark.parametrize("args, message", [
-    (dict(pbx_url="pbx.example.com:8887", pbx_access_token="static-token-1"), "pbx_url: must be the PBX's https:// address"),
-    (dict(pbx_access_token="static-token-1"), "pbx_url: must be the PBX's https:// address"),
-    (dict(pbx_url="ftp://pbx.example.com:8887", pbx_access_token="static-token-1"), "pbx_url: must be the PBX's https:// address"),
-    (dict(pbx_url="https://", pbx_access_token="static-token-1"), "pbx_url: must be the PBX's https:// address"),
+    (dict(pbx_url="pbx.example.com:8887", pbx_access_token="static-token-1"), "pbx_url: must be the PBX's address with http:// or https://"),
+    (dict(pbx_access_token="static-token-1"), "pbx_url: must be the PBX's address with http:// or https://"),
+    (dict(pbx_url="ftp://pbx.example.com:8887", pbx_access_token="static-token-1"), "pbx_url: must be the PBX's address with http:// or https://"),
+    (dict(pbx_url="https://", pbx_access_token="static-token-1"), "pbx_url: must be the PBX's address with http:// or https://"),
     (dict(pbx_url=URL, pbx_access_token="static-token-1", pbx_timeout=0), "pbx_timeout: must be a number of seconds greater than 0"),
     (dict(pbx_url=URL, pbx_access_token="static-token-1", pbx_timeout=-5), "pbx_timeout: must be a number of seconds greater than 0"),
     (dict(pbx_url=URL), "one of the following is required: pbx_username, pbx_access_token"),
