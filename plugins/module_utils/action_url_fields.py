@@ -441,8 +441,9 @@ def holds(obj, name):
 def kept_headers(current, wanted):
     """The header names that ``wanted`` gives as a placeholder for a secret ``current`` does not hold."""
     held = _header_map(current and current.get("headers"))
-    return [name for key, (name, text) in _header_map(wanted.get("headers")).items()
-            if is_placeholder(text) and not held.get(key, (name, ""))[1]]
+    declared = _header_map(wanted.get("headers"))
+    declared.update(_header_map(wanted.get(SECRET_HEADERS)))
+    return [name for key, (name, text) in declared.items() if is_placeholder(text) and not held.get(key, (name, ""))[1]]
 
 
 def given(wanted, name):

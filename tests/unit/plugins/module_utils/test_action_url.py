@@ -143,3 +143,109 @@ def test_a_readable_secret_holding_a_star_is_sent_back_not_taken_for_a_mask():
     stored = dict(fields.predicted_create(dict(VIP, token="tok*1")), id="u1")
     change = decide([stored], {"name": "vip", "url": "https://new.example.com/vip"}, "on_create")
     assert change.action == "update" and change.body["token"] == "tok*1"
+
+
+class TestPlaceholdersFedBack:
+    """A mask this collection (or a PBX) shows, given back as input, keeps the stored secret and is never sent."""
+
+    HOOK = dict(VIP, name="hook", headers="X-App-ID:crm&X-API-Key:k3y-value")
+
+    def stored(self, secrets, **changes):
+        pbx = FakePbx(secrets=secrets)
+        pbx.seed("8000", dict(self.HOOK, **changes))
+        return pbx
+
+    @pytest.mark.parametrize("placeholder", [fields.MASK, fields.MASK_CHANGED, fields.MASK_SENT, "******", " ******** "])
+    @pytest.mark.parametrize("secrets", ["clear", "masked", "omitted"])
+    def test_a_placeholder_alone_is_no_change(self, secrets, placeholder):
+        pbx = self.stored(secrets)
+        declared = params(name="hook", token=placeholder, headers="X-App-ID:crm&X-API-Key:%s" % placeholder)
+        assert ensure(pbx, IVR, declared, check_mode=False)["changed"] is False
+        assert pbx.writes == []
+
+    @pytest.mark.parametrize("placeholder", [fields.MASK, fields.MASK_CHANGED, fields.MASK_SENT])
+    def test_an_update_sends_the_stored_secret_the_pbx_gives_back_never_the_placeholder(self, placeholder):
+        pbx = self.stored("clear")
+        declared = params(name="hook", url="https://rolled.example.com/back", token=placeholder,
+                          headers="X-App-ID:crm&X-API-Key:%s" % placeholder)
+        result = ensure(pbx, IVR, declared, check_mode=False)
+        [hook] = pbx.urls[IVR]
+        assert result["changed"] is True and hook["url"] == "https://rolled.example.com/back"
+        assert (hook["token"], hook["headers"]) == ("tok-1", "X-App-ID:crm&X-API-Key:k3y-value")
+
+    @pytest.mark.parametrize("secrets", ["masked", "omitted"])
+    def test_an_update_of_a_secret_the_pbx_hides_is_refused_as_if_left_out(self, secrets):
+        pbx = self.stored(secrets, headers="X-App-ID:crm")
+        with pytest.raises(Problem, match=r"^token: action URL 'hook' needs an update, but the PBX does not give back its stored token"):
+            ensure(pbx, IVR, params(name="hook", url="https://rolled.example.com/back", token=fields.MASK), check_mode=False)
+        assert pbx.writes == []
+
+    def test_a_placeholder_cannot_create_a_secret(self):
+        pbx = FakePbx()
+        declared = params(name="new", type="DTMF", dtmf_mask="1", url="https://n.example.com/", auth="BEARER", token=fields.MASK,
+                          secret_headers={"X-API-Key": fields.MASK_SENT})
+        with pytest.raises(Problem) as refused:
+            ensure(pbx, IVR, declared, check_mode=False)
+        assert str(refused.value) == (
+            "token: ******** stands for a secret: it is how this collection shows one, and masked output cannot supply one; "
+            "action URL 'new' does not exist yet, so give the secret itself; "
+            "secret_headers.X-API-Key: a placeholder stands for a secret: it is how this collection shows one, and masked "
+            "output cannot supply one; action URL 'new' does not exist yet, so give the value itself")
+        assert pbx.writes == []
+
+    @pytest.mark.parametrize("secrets", ["clear", "masked"])
+    def test_a_switch_of_auth_needs_a_secret_the_placeholder_cannot_give(self, secrets):
+        pbx = self.stored(secrets, auth="DISABLE", token=None)
+        with pytest.raises(Problem, match=r"^token: \*{8} stands for a secret: .* action URL 'hook' holds no token to keep, "
+                                          r"so give the secret itself$"):
+            ensure(pbx, IVR, params(name="hook", auth="BEARER", token=fields.MASK), check_mode=False)
+        assert pbx.writes == []
+
+    def test_a_header_placeholder_for_a_header_not_stored_is_refused(self):
+        pbx = self.stored("clear", headers="X-App-ID:crm")
+        with pytest.raises(Problem, match=r"^secret_headers\.X-API-Key: .* action URL 'hook' holds no X-API-Key header to keep"):
+            ensure(pbx, IVR, params(name="hook", headers={"X-App-ID": "crm", "X-API-Key": fields.MASK}), check_mode=False)
+
+
+@pytest.mark.parametrize("secrets", ["clear", "masked", "omitted"])
+def test_basic_without_password_keeps_the_stored_password(secrets):
+    pbx = FakePbx(secrets=secrets)
+    pbx.seed("8000", CRM)
+    result = ensure(pbx, IVR, params(name="crm", auth="BASIC", username="pbxhook", password=None), check_mode=False)
+    assert result["changed"] is False and pbx.writes == []
+    assert pbx.urls[IVR][0]["password"] == "hookpass1"
+
+
+def test_basic_without_password_is_refused_when_none_is_stored():
+    pbx = FakePbx(secrets="clear")
+    pbx.seed("8000", dict(CRM, auth="DISABLE", password=None))
+    with pytest.raises(Problem, match="^auth is BASIC, so also set: password$"):
+        ensure(pbx, IVR, params(name="crm", auth="BASIC"), check_mode=False)
+    assert pbx.writes == []
+
+
+@pytest.mark.parametrize("secrets", ["clear", "masked", "omitted"])
+def test_a_value_the_pbx_already_holds_is_not_checked_again(secrets):
+    pbx = FakePbx(secrets=secrets)
+    pbx.seed("8000", dict(CRM, dtmf_mask="1;2;1", username="PBXHOOK"))
+    declared = params(name="crm", dtmf_mask="1;2;1", username="PBXHOOK", enabled=False, password="hookpass1")
+    assert ensure(pbx, IVR, declared, check_mode=False)["changed"] is True
+    assert pbx.urls[IVR][0]["enabled"] is False
+    with pytest.raises(Problem, match="^username: must be 6 to 64 characters"):
+        ensure(pbx, IVR, params(name="crm", username="OTHERHOOK"), check_mode=False)
+
+
+def test_a_bad_value_is_refused_only_when_it_would_be_sent():
+    pbx = FakePbx()
+    pbx.seed("8000", CRM)
+    assert ensure(pbx, IVR, params(name="crm", dtmf_mask="9-1", state="absent"), check_mode=False)["changed"] is True
+    with pytest.raises(Problem, match="^dtmf_mask: range '9-1' has its low end above its high end$"):
+        ensure(pbx, IVR, params(**dict(CRM, dtmf_mask="9-1")), check_mode=False)
+
+
+def test_the_diff_shows_only_the_settings_that_hold_a_value():
+    pbx = FakePbx(secrets="clear")
+    pbx.seed("8000", dict(CRM, token=None, caller_mask=None, vendor_flags=3))
+    diff = ensure(pbx, IVR, params(name="crm", enabled=False), check_mode=True)["diff"]
+    assert "token" not in diff["before"] and "caller_mask" not in diff["after"] and "vendor_flags" not in diff["after"]
+    assert diff["before"]["password"] == diff["after"]["password"] == fields.MASK

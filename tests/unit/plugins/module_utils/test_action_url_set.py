@@ -308,3 +308,44 @@ class TestRun:
         assert len(pbx.calls) == 8
         assert pbx.most_in_flight <= parallelism
         assert pbx.most_in_flight > 1 or parallelism == 1
+
+
+class TestOwnOutputFedBack:
+    """Declarations built from this module's own results: placeholders keep the stored secrets and are never sent."""
+
+    HOOK = dict(VIP, headers="X-API-Key:k3y-value&X-App-ID:crm")
+
+    def changed(self, secrets):
+        pbx = FakePbx(secrets=secrets)
+        pbx.seed("8000", self.HOOK)
+        result = run(pbx, [entry(ivr="8000", action_urls=[item(name="vip", url="https://moved.example.com/vip", token="tok-1")])])
+        return pbx, [entry(ivr=ivr["ivr"], action_urls=[item(**options) for options in ivr["action_urls"]]) for ivr in result["before"]]
+
+    @pytest.mark.parametrize("state", ["merged", "replaced", "overridden"])
+    def test_before_applied_back_rolls_the_change_back_and_keeps_the_secrets(self, state):
+        pbx, rollback = self.changed("clear")
+        assert rollback[0]["action_urls"][0]["token"] == fields.MASK
+        result = run(pbx, rollback, state=state)
+        [vip] = pbx.urls["ivr-8000"]
+        assert [change["fields"] for change in result["changes"]] == [["url"]]
+        assert (vip["url"], vip["token"], vip["headers"]) == (self.HOOK["url"], "tok-1", self.HOOK["headers"])
+        assert run(pbx, rollback, state=state)["changed"] is False
+
+    @pytest.mark.parametrize("secrets", ["masked", "omitted"])
+    def test_where_the_pbx_hides_the_secret_the_rollback_names_what_to_add(self, secrets):
+        pbx, rollback = self.changed(secrets)
+        with pytest.raises(Problem, match=r"^config\[0\]\.action_urls\[0\]\.token: action URL 'vip' needs an update, but the PBX "
+                                          r"does not give back its stored token"):
+            run(pbx, rollback)
+        assert len(pbx.writes) == 1, "only the change rolled back was written"
+        rollback[0]["action_urls"][0]["token"] = "tok-1"
+        run(pbx, rollback)
+        assert (pbx.urls["ivr-8000"][0]["url"], pbx.urls["ivr-8000"][0]["token"]) == (self.HOOK["url"], "tok-1")
+
+    def test_after_applied_again_is_no_change(self):
+        pbx = FakePbx(secrets="clear")
+        pbx.seed("8000", self.HOOK)
+        result = run(pbx, [entry(ivr="8000", action_urls=[item(name="vip", token="tok-2")])])
+        assert result["after"][0]["action_urls"][0]["token"] == fields.MASK_CHANGED
+        again = [entry(ivr="8000", action_urls=[item(**options) for options in result["after"][0]["action_urls"]])]
+        assert run(pbx, again)["changed"] is False and pbx.urls["ivr-8000"][0]["token"] == "tok-2"

@@ -27,6 +27,7 @@ from ansible_collections.portsip.pbx.plugins.module_utils.client import (
     AmbiguousWriteError,
     Client,
     PortsipError,
+    Redactor,
     api_root,
 )
 
@@ -600,6 +601,40 @@ class TestSecretsInServerText:
             make_client(sleeps, warnings, access_token="t", secrets=("pw42",)).get("/ivrs/abc")
         assert str(caught.value) == "GET /ivrs/abc: HTTP 400: echo ********"
 
+    @pytest.mark.parametrize("password, echo", [
+        ("Summer 2024!", "password=Summer+2024%21&scope=all"),
+        ("Summer 2024!", "password=Summer%202024%21"),
+        ("Summer 2024!", 'pw "Summer 2024!"'),
+        ("Summer 2024!", "password=Summer+2024%21"[:20]),
+        ("p\u00e4ss w\u00f6rd 1", "password=p%c3%a4ss+w%c3%b6rd+1"),
+        ("p\u00e4ss w\u00f6rd 1", "password=p%C3%A4ss+w%C3%B6rd+1"),
+        ("p\u00e4ss w\u00f6rd 1", 'password="p\\u00e4ss w\\u00f6rd 1"'),
+    ])
+    def test_a_login_echoed_in_any_spelling_it_is_sent_in_shows_no_password(self, mocked, sleeps, warnings, password, echo):
+        mocked.post(API + "/login/oauth/token", status=400, body="refused: " + echo)
+        with pytest.raises(PortsipError) as caught:
+            make_client(sleeps, warnings, password=password).get("/ivrs/abc")
+        assert str(caught.value).startswith("POST /login/oauth/token: HTTP 400: login refused: refused: ")
+        assert str(caught.value).count("********") == 1
+        assert "Summer" not in str(caught.value) and "ss+w" not in str(caught.value) and "ss w" not in str(caught.value)
+
+    def test_a_redaction_in_progress_keeps_the_secrets_it_started_with(self):
+        # Read threads redact while a token refresh adds the new tokens: the set a call iterates must never change.
+        redact = Redactor(["first-secret"])
+        reading = redact._secrets  # pylint: disable=protected-access
+        redact.add("second-secret")
+        assert "second-secret" not in reading
+        assert redact("first-secret second-secret") == "******** ********"
+
+    def test_threads_redact_while_secrets_are_added(self):
+        redact = Redactor(["s%04d-secret" % number for number in range(50)])
+        text = " ".join("s%04d-secret" % number for number in range(50))
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            adding = pool.submit(lambda: [redact.add("t%05d-token" % number) for number in range(3000)])
+            redacting = pool.submit(lambda: [redact(text) for _round in range(200)])
+            adding.result()
+            assert all(result == " ".join(["********"] * 50) for result in redacting.result())
+
     @pytest.mark.parametrize("value", ["a", "pla"])
     def test_values_shorter_than_4_characters_are_not_treated_as_secrets(self, mocked, sleeps, warnings, value):
         mocked.get(API + "/ivrs/abc", status=400, body="a plain message")
@@ -760,9 +795,19 @@ class TestPaging:
         assert within_seconds(5, make_client(sleeps, warnings, access_token="t").list_all, "/ivrs") == ivrs
         assert len(mocked.calls) == 4
 
+    @pytest.mark.parametrize("counted", [True, False])
+    def test_a_server_that_ignores_skip_is_an_error_never_the_end(self, mocked, sleeps, warnings, counted):
+        # A cache in front of the PBX that answers page 1 again: read as the end, it would make a list of 100 of 301.
+        page = [{"id": "ivr%03d" % number} for number in range(100)]
+        mocked.get(API + "/ivrs", json=dict({"items": page}, **({"count": 301} if counted else {})))
+        with pytest.raises(PortsipError) as caught:
+            make_client(sleeps, warnings, access_token="t").list_all("/ivrs")
+        assert str(caught.value) == ("GET /ivrs: paging stopped after 100%s items: the page at skip=100 brought only items "
+                                     "already read (does the server ignore skip?)" % (" of 301" if counted else ""))
+
     def test_fails_when_the_server_stops_short_of_its_count(self, mocked, sleeps, warnings):
         mocked.get(API + "/ivrs", json={"count": 5, "items": [{"id": "a"}]})
-        with pytest.raises(PortsipError, match="paging stopped after 1 of 5 items"):
+        with pytest.raises(PortsipError, match="paging stopped after 1 of 5 items: the page at skip=1 brought only items"):
             make_client(sleeps, warnings, access_token="t").list_all("/ivrs")
 
 
