@@ -59,6 +59,11 @@ def _check_mask(value):
     return None
 
 
+def _mask_to_api(value):
+    # Each entry once: PBX 22.6 refuses a repeated entry, also in a mask an older PBX stored and an update sends back.
+    return ";".join(dict.fromkeys(_mask_entries(value)))
+
+
 def _check_url(value):
     if _CONTROL.search(value) or " " in value:
         return "must not contain spaces or control characters (percent-encode them)"
@@ -212,7 +217,7 @@ def _secret_header_problems(params):
             found.append("%s: its value must be a string, got %s" % (where, type(text).__name__))
         elif not _HEADER_NAME.fullmatch(name):
             found.append("%s is not a valid HTTP header name" % where)
-        elif name.lower() in plain:
+        elif name.lower() in plain and not is_placeholder(plain[name.lower()][1]):
             found.append("%s is also set in headers; set it in one of them" % where)
         elif text is not None and ("&" in str(text) or _CONTROL.search(str(text))):
             found.append("%s: its value contains '&' (which the API uses to separate headers) or a control character" % where)
@@ -317,10 +322,10 @@ FIELDS = (
     Field("name", "str", min_length=1, max_length=64),
     Field("enabled", "bool", server_default=False),
     Field("type", "str", choices=("DTMF", "CALLER")),
-    Field("dtmf_mask", "str", max_length=255, check=_check_mask, blank="",
-          to_api=lambda value: ";".join(_mask_entries(value)), normalise=lambda value: frozenset(_mask_entries(value))),
-    Field("caller_mask", "str", max_length=255, check=_check_mask, blank="",
-          to_api=lambda value: ";".join(_mask_entries(value)), normalise=lambda value: frozenset(_mask_entries(value))),
+    Field("dtmf_mask", "str", max_length=255, check=_check_mask, blank="", to_api=_mask_to_api,
+          normalise=lambda value: frozenset(_mask_entries(value))),
+    Field("caller_mask", "str", max_length=255, check=_check_mask, blank="", to_api=_mask_to_api,
+          normalise=lambda value: frozenset(_mask_entries(value))),
     Field("method", "str", choices=("GET", "POST")),
     Field("url", "str", min_length=1, max_length=128, check=_check_url),
     Field("headers", "raw", check=_check_headers, shape=_headers_shape, blank="", to_api=_headers_to_api,
@@ -403,7 +408,11 @@ def desired(params):
     if secret is not None:
         pairs = [(str(name).strip(), "" if text is None else str(text).strip()) for name, text in secret.items()]
         if "headers" in wanted:
-            wanted["headers"] = _joined(parse_headers(wanted["headers"]) + pairs)
+            # A header given in both is one whose headers value is a placeholder (shape_problems refuses the others):
+            # secret_headers supplies it.
+            given = {name.lower() for name, _text in pairs}
+            plain = [pair for pair in parse_headers(wanted["headers"]) if pair[0].lower() not in given]
+            wanted["headers"] = _joined(plain + pairs)
         else:
             # Without headers, the other headers are not declared: resolved() fills them in from the stored object.
             wanted[SECRET_HEADERS] = _joined(pairs)
@@ -531,7 +540,7 @@ def update_body(current, wanted):
     for field in FIELDS:
         value = current.get(field.name)
         if value is not None and not (field.secret and is_masked(value)):
-            body[field.name] = value
+            body[field.name] = field.to_api(value)
     body.update(wanted)
     return body
 

@@ -18,6 +18,13 @@ description:
     action URL is updated, and get the PBX's defaults when it is created.
   - Values are compared after normalising both sides, so V(1;2) equals V(2; 1) for masks and header names
     compare without regard to case. The module writes only when a managed value differs.
+  - A value is checked against the API's constraints when it would be sent (a create, or a change). A value equal to
+    the one the PBX holds is not sent, so one an older PBX accepted (such as a mask that repeats an entry) does not
+    fail the task.
+  - A secret given as one of the masks this collection shows (V(********), V(******** (new value)),
+    V(******** (sent)), or a PBX's run of V(*)), as a registered result or an info item applied again gives it,
+    keeps the stored secret and is never sent. If the action URL holds no such secret to keep, the task fails
+    before any write, naming the option.
 author:
   - portsip.pbx maintainers (@portsip)
 extends_documentation_fragment:
@@ -91,16 +98,20 @@ options:
       - "Either a dict (V({X-App-ID: crm})) or the API's string form V(X-App-ID:crm&X-Env:prod); both compare equal.
         Header names compare without regard to case. A value may not contain V(&)."
       - Set it to an empty dict or string to remove all headers but the credential ones (see O(secret_headers)).
-      - A header named like a credential (V(Authorization), V(Proxy-Authorization), V(Cookie), V(X-API-Key), or a
-        name containing V(token), V(secret), V(password) or V(api-key), in any case) belongs in O(secret_headers);
-        given here, it gets a warning. Its value is masked in the results and diffs either way.
+      - "Each value must be a string: quote V(yes), V(no) and numbers in YAML (V(X-Debug: \"yes\")), or the task fails."
+      - A header whose name contains V(key), V(auth), V(token), V(secret), V(pass), V(signature), V(credential),
+        V(session), V(cookie) or V(hmac), in any case, is a credential header. It belongs in O(secret_headers); given
+        here, it gets a warning. Its value is masked in the results and diffs either way.
     type: raw
   secret_headers:
     description:
       - HTTP headers that carry the webhook's credentials, as a dict of names to values, for example an
         C(Authorization) header. Never logged or shown. Sent to the PBX together with O(headers), in its one
         C(headers) field.
-      - Only names like a credential are accepted (see O(headers)); a name may not be in both options.
+      - Any valid header name is accepted; a name may not be in both options. A name that is not a credential
+        header's (see O(headers)) gets a warning, as it is hidden in this task's results only. Reads by other tasks
+        (M(portsip.pbx.ivr_action_url_info), exports) show its value, and it is not kept when a task sets O(headers)
+        without it.
       - A value the PBX gives back is compared; a masked one is compared as O(update_secrets) says.
       - A credential header the PBX holds is kept when a task leaves it out, like O(password) and O(token); to remove
         one, give its name with an empty value (C(Authorization) mapped to V("")).
@@ -159,6 +170,8 @@ notes:
     keeps or resets the fields an update leaves out. A masked secret is never sent back.
   - If the PBX does not give back a secret that the action URL's O(auth) uses, and an update is needed, set
     O(password) or O(token) in the task; the module refuses to update without it rather than risk erasing it.
+  - When O(auth) is given, the options it needs (O(username) and O(password), or O(token)) must be set, or be held
+    by the existing action URL, which keeps them.
   - With O(ivr_id) and O(pbx_access_token), a run that changes nothing makes exactly one request; a create,
     update or delete adds only the write.
 seealso:

@@ -80,6 +80,11 @@ EXAMPLES = r"""
     ivr_id: "{{ item.ivr_id }}"
     id: "{{ item.id }}"
     url: "{{ item.url | replace('old-crm.example.com', 'crm.example.com') }}"
+    # An update sends the whole action URL. A PBX that does not give secrets back needs the secret of each one that
+    # authenticates, or the module refuses rather than risk erasing it: here from a vault dict keyed by name. The
+    # masks of the info items (item.password, item.token) cannot stand in for it: they keep nothing the PBX hides.
+    password: "{{ webhook_secrets[item.name] if item.auth in ['BASIC', 'DIGEST'] else omit }}"
+    token: "{{ webhook_secrets[item.name] if item.auth == 'BEARER' else omit }}"
   loop: "{{ every_ivr.action_urls | selectattr('url', 'search', 'old-crm.example.com') }}"
   loop_control:
     label: "{{ item.ivr_name }}: {{ item.name }}"
@@ -129,7 +134,8 @@ action_urls:
     headers:
       description:
         - Extra headers sent to the webhook, in the API's V(Name:value&Name2:value2) form.
-        - The value of each credential header (V(Authorization), V(Cookie), names containing V(token), ...) is masked.
+        - The value of each credential header (a name containing V(key), V(auth), V(token), V(secret), V(pass),
+          V(signature), V(credential), V(session), V(cookie) or V(hmac)) is masked, as is any value the PBX masks.
       type: str
       sample: "X-App-ID:crm"
     connection_timeout:

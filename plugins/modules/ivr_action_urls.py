@@ -21,7 +21,11 @@ description:
     within their IVR, and values are compared after normalising both sides.
   - The whole of O(config) is checked, and every lookup and read is done, before the first write. A bad value
     anywhere, a name or IVR listed twice, an unknown or ambiguous IVR, an incomplete item or a refusal to risk a
-    secret fails the task with nothing written.
+    secret fails the task with nothing written, every problem named by its place.
+  - A value is checked against the API's constraints when it would be sent, and one equal to what the PBX holds is
+    not sent, so an export from a PBX that accepted it applies again. The masks this collection shows in place of a secret
+    (V(********) and its forms, in RV(before), RV(after) and info items) keep the stored secret, as in
+    M(portsip.pbx.ivr_action_url).
   - Writes are made one at a time, in the order of O(config), each IVR's deletes first. They are not a transaction.
 author:
   - portsip.pbx maintainers (@portsip)
@@ -59,8 +63,9 @@ options:
         description:
           - The action URLs of the virtual receptionist, each identified by its O(config[].action_urls[].name).
           - With O(state=overridden), required; V([]) means the IVR has no action URL at all.
-          - With O(state=deleted), the action URLs to delete (only O(config[].action_urls[].name) is needed); leave it out to delete
-            all of the IVR's action URLs.
+          - With O(state=deleted), required, and the action URLs to delete (only O(config[].action_urls[].name) is needed). A
+            missing or null list is refused, so that a commented-out last item or a template's V(default(omit)) cannot
+            delete every action URL; to empty an IVR on purpose, use O(state=overridden) with V([]).
           - The options are those of M(portsip.pbx.ivr_action_url), with the same types, syntax and checks.
         type: list
         elements: dict
@@ -105,7 +110,7 @@ options:
             type: raw
           secret_headers:
             description:
-              - HTTP headers that carry the webhook's credentials, never logged or shown; see
+              - HTTP headers that carry the webhook's credentials, never logged or shown; any valid header name; see
                 O(portsip.pbx.ivr_action_url#module:secret_headers).
               - Kept when left out, in every state; a name with an empty value removes that header.
             type: dict
@@ -142,8 +147,7 @@ options:
         V(auth=DISABLE)) or empty (O(config[].action_urls[].headers) and the mask the type does not use). Each item needs what a create needs
         (O(config[].action_urls[].type), O(config[].action_urls[].url), the mask of the type). Action URLs not listed are left alone.
       - V(overridden) is V(replaced), and also deletes every action URL of a listed IVR that is not listed.
-      - V(deleted) deletes the listed action URLs, or all of an IVR's action URLs when its entry has no
-        O(config[].action_urls). Deleting what does not exist is not a change.
+      - V(deleted) deletes the listed action URLs. Deleting what does not exist is not a change.
       - V(gathered) reads the IVRs and returns them as RV(gathered). Never writes.
       - In every state, O(config[].action_urls[].username), O(config[].action_urls[].password), O(config[].action_urls[].token)
         and the credential headers of O(config[].action_urls[].secret_headers) are never erased by leaving them out, and

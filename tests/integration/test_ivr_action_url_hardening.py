@@ -200,9 +200,20 @@ def test_state_absent_needs_only_the_identity(pbx):
 
 
 def test_present_still_needs_what_the_type_and_auth_use(pbx):
+    pbx.control.seed(ivrs=[{"id": pbx.ivr_id, "action_urls": [CRM]}])
     run = pbx.run(task(pbx, name="crm-lookup", type="DTMF", url="https://crm.example.com/hook", auth="BEARER"))
     assert run.rc != 0
     assert run.result["msg"] == "type is DTMF and auth is BEARER, so also set: dtmf_mask, token"
+    assert pbx.control.writes() == []
+
+
+@pytest.mark.parametrize("secrets", ["clear", "masked", "omitted"])
+def test_basic_without_password_keeps_the_stored_one(pbx, secrets):
+    pbx.control.configure(secrets=secrets, update="reset")
+    pbx.control.seed(ivrs=[{"id": pbx.ivr_id, "action_urls": [BASIC]}])
+    run = pbx.run(task(pbx, name="crm-lookup", auth="BASIC", username="pbxhook", dtmf_mask="2;1"))
+    assert run.rc == 0 and run.result["changed"] is False, run.output
+    assert named(pbx)[0]["password"] == PASSWORD
     assert run.log == []
 
 

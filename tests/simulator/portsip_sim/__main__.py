@@ -139,6 +139,8 @@ def parse_args(argv):
                                'connection_timeout and request_timeout 2, auth DISABLE), as some PBX builds do')
     switches.add_argument('--latency', type=float, default=0.0, metavar='SECONDS',
                           help='delay every API answer (not the control API\'s) by this long, as a network round trip (default: %(default)s)')
+    switches.add_argument('--legacy-values', action='store_true',
+                          help='accept what PBXs before 22.6 accepted: masks that repeat an entry, usernames and passwords with capitals')
     return parser, parser.parse_args(argv)
 
 

@@ -146,14 +146,14 @@ class Api:
 
     def create_action_url(self, request, ivr_id):
         self._ivr(ivr_id)
-        return 201, {'id': self.state.create_action_url(ivr_id, _json_object(request))}
+        return 201, {'id': self.state.create_action_url(ivr_id, _json_object(request), self.config.legacy_values)}
 
     def get_action_url(self, _request, ivr_id, url_id):
         return 200, self._present(self._action_url(ivr_id, url_id))
 
     def update_action_url(self, request, ivr_id, url_id):
         self._action_url(ivr_id, url_id)
-        self.state.update_action_url(ivr_id, url_id, _json_object(request), self.config.update)
+        self.state.update_action_url(ivr_id, url_id, _json_object(request), self.config.update, self.config.legacy_values)
         return 200, None
 
     def delete_action_url(self, _request, ivr_id, url_id):

@@ -52,6 +52,8 @@ SWITCHES = {
     'blank_defaults': _bool,
     # Added to every API answer, as a network round trip and a busy server would add.
     'latency': _seconds,
+    # Accept what PBXs before 22.6 accepted: masks that repeat an entry, credentials with capitals.
+    'legacy_values': _bool,
 }
 
 
@@ -75,6 +77,7 @@ class Config:
     token_ttl: int = 1800
     blank_defaults: bool = False
     latency: float = 0.0
+    legacy_values: bool = False
 
     def __post_init__(self):
         if not is_loopback(self.host):

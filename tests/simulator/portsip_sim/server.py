@@ -117,7 +117,7 @@ class Simulator:
 
     def seed(self, seed):
         with self.lock:
-            return self.state.load(seed, self.config.domain)
+            return self.state.load(seed, self.config.domain, self.config.legacy_values)
 
     def reset(self):
         """Back to the state and switches the simulator started with; the log and the fault rules are emptied, and

@@ -73,6 +73,15 @@ def _mask(value):
     return 'entries must be unique, repeated: %s' % ', '.join(repeated) if repeated else None
 
 
+# What PBXs before 22.6 accepted (the legacy_values switch): a mask may repeat an entry, a credential may hold capitals.
+LEGACY_CHECKS = {
+    'dtmf_mask': _text(0, 255),
+    'caller_mask': _text(0, 255),
+    'username': _text(6, 64, '[A-Za-z0-9]+'),
+    'password': _text(6, 64, '[A-Za-z0-9]+'),
+}
+
+
 # field: (check, server default); None stands for the null the PBX returns for a field never set.
 # url is only length-checked: the pattern the vendor spec gives it is a copy of the username pattern.
 ACTION_URL_FIELDS = {
@@ -111,7 +120,7 @@ class ValidationError(ValueError):
         self.problems = problems
 
 
-def validate_action_url(body, creating):
+def validate_action_url(body, creating, legacy=False):
     if not isinstance(body, dict):
         raise ValidationError([('body', 'must be a JSON object')])
     problems = []
@@ -121,7 +130,7 @@ def validate_action_url(body, creating):
         elif field not in ACTION_URL_FIELDS:
             problems.append((field, 'unknown field'))
         else:
-            problem = ACTION_URL_FIELDS[field][0](value)
+            problem = (legacy and LEGACY_CHECKS.get(field) or ACTION_URL_FIELDS[field][0])(value)
             if problem:
                 problems.append((field, problem))
     # The schema marks nothing required, but the PBX's web UI will not save an action URL without a name.
@@ -168,7 +177,7 @@ class State:
                 return user
         return None
 
-    def load(self, seed, default_domain):
+    def load(self, seed, default_domain, legacy=False):
         """Add the users and IVRs of a seed document; an entry with an `id` adds action URLs to that existing IVR.
 
         Returns the ids created, in the shape of the seed: {"ivrs": [{"id": .., "action_urls": [..]}]}.
@@ -189,12 +198,13 @@ class State:
             else:
                 _validate_ivr(entry)
             for action_url in entry.get('action_urls') or []:
-                validate_action_url(action_url, creating=True)
+                validate_action_url(action_url, creating=True, legacy=legacy)
         self.users += [dict(user, domain=user.get('domain', default_domain)) for user in users]
         created = []
         for entry in seed.get('ivrs') or []:
             ivr_id = entry.get('id') or self.add_ivr(entry['name'], entry['extension_number'])
-            created.append({'id': ivr_id, 'action_urls': [self.create_action_url(ivr_id, body) for body in entry.get('action_urls') or []]})
+            created.append({'id': ivr_id, 'action_urls': [self.create_action_url(ivr_id, body, legacy)
+                                                          for body in entry.get('action_urls') or []]})
         return {'ivrs': created}
 
     def add_ivr(self, name, extension_number):
@@ -206,15 +216,15 @@ class State:
     def list_ivrs(self, predicate):
         return [{key: ivr[key] for key in IVR_SUMMARY} for ivr in self.ivrs.values() if predicate(ivr)]
 
-    def create_action_url(self, ivr_id, body):
-        validate_action_url(body, creating=True)
+    def create_action_url(self, ivr_id, body, legacy=False):
+        validate_action_url(body, creating=True, legacy=legacy)
         urls = self.action_urls[ivr_id]
         url_id = self._new_id(urls)
         urls[url_id] = _fresh_action_url(url_id, body)
         return url_id
 
-    def update_action_url(self, ivr_id, url_id, body, mode):
-        validate_action_url(body, creating=mode == 'reset')
+    def update_action_url(self, ivr_id, url_id, body, mode, legacy=False):
+        validate_action_url(body, creating=mode == 'reset', legacy=legacy)
         urls = self.action_urls[ivr_id]
         urls[url_id] = dict(urls[url_id], **body) if mode == 'keep' else _fresh_action_url(url_id, body)
 

@@ -324,3 +324,18 @@ def test_a_credential_ending_in_a_line_break_is_refused(option):
 @pytest.mark.parametrize("url", ["https://crm.example.com/hook\n", "https://crm.example.com/a\x7fb", "https://crm.example.com/a b"])
 def test_a_url_with_a_space_or_control_character_is_refused(url):
     assert fields.problems({"url": url}) == ["url: must not contain spaces or control characters (percent-encode them)"]
+
+
+def test_a_placeholder_in_headers_may_be_supplied_by_secret_headers():
+    # A registered result's headers (masked) with the secret added from a vault: secret_headers gives its value.
+    params = {"headers": "X-App-ID:crm&X-API-Key:********", "secret_headers": {"X-API-Key": "k3y-value"}}
+    assert fields.shape_problems(params) == []
+    assert fields.desired(params) == {"headers": "X-App-ID:crm&X-API-Key:k3y-value"}
+    assert fields.shape_problems({"headers": "X-API-Key:plain", "secret_headers": {"X-API-Key": "k"}}) == [
+        "secret_headers: header 'X-API-Key' is also set in headers; set it in one of them"]
+
+
+def test_an_update_sends_each_mask_entry_once():
+    # PBX 22.6 refuses a repeated entry, also in a mask an older PBX stored, which an update sends back.
+    assert fields.update_body(dict(STORED, dtmf_mask="1;2;1"), {"enabled": False})["dtmf_mask"] == "1;2"
+    assert fields.desired({"dtmf_mask": "2; 1;2"}) == {"dtmf_mask": "2;1"}

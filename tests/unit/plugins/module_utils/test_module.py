@@ -149,6 +149,16 @@ def test_secret_headers_are_no_log_values_without_a_warning(make_module, warned)
     assert warned == [] and "Bearer hdr-2" in module.no_log_values and "Bearer hdr-2" in module.client().options["secrets"]
 
 
+def test_a_secret_header_whose_name_a_read_would_show_is_warned_about(make_module, warned):
+    spec = {"config": {"type": "list", "elements": "dict", "options": HEADER_SPEC}}
+    make_module(spec, pbx_url=URL, pbx_access_token="static-token-1",
+                config=[{"secret_headers": {"X-Tenant": "t3nant-secret", "Authorization": "Bearer b"}, "headers": None}])
+    assert warned == ["secret_headers: X-Tenant is hidden in this task's output, but its name does not contain key or auth "
+                      "or token or secret or pass or signature or credential or session or cookie or hmac, so "
+                      "ivr_action_url_info and gathered exports show its value, and a task that sets headers without it "
+                      "removes it"]
+
+
 def test_the_update_secrets_choice_is_no_secret(make_module):
     module = make_module(action_url_set.argument_spec(), pbx_url=URL, pbx_access_token="static-token-1", config=[],
                          update_secrets="always")
