@@ -21,9 +21,10 @@ MASK = "********"
 MASK_CHANGED = "******** (new value)"
 # A secret sent with an update when the PBX does not show the stored one: it may or may not differ.
 MASK_SENT = "******** (sent)"
-# Every form in which this collection shows a secret. Given back as input (a registered result applied again),
-# each means "keep the stored secret": a mask is never sent.
-PLACEHOLDERS = frozenset((MASK, MASK_CHANGED, MASK_SENT))
+# Every form in which a result of this collection shows a secret: its masks, and what Ansible writes in place of a
+# value equal to a no_log option's. Given back as input (a registered result applied again), each means "keep the
+# stored secret": a placeholder is never sent.
+PLACEHOLDERS = frozenset((MASK, MASK_CHANGED, MASK_SENT, "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"))
 
 # Matched with fullmatch: "$" would also match before a final line break.
 _MASK_ENTRY = re.compile(r"ALL|[0-9*]+|[0-9]+-[0-9]+")

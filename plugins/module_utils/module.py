@@ -18,6 +18,7 @@ from ansible_collections.portsip.pbx.plugins.module_utils.action_url_fields impo
     SECRET_HEADERS,
     credential_headers,
     is_credential_header,
+    is_placeholder,
 )
 from ansible_collections.portsip.pbx.plugins.module_utils.client import (
     HAS_REQUESTS,
@@ -129,10 +130,14 @@ class PortsipModule(AnsibleModule):
     def _header_credentials(self):
         # As short as the client's redaction allows: Ansible would mask a 3-letter value in every word of the output.
         return [text for headers in _values_named(self.params, "headers") for _name, text in credential_headers(headers)
-                if len(text) >= MIN_SECRET]
+                if len(text) >= MIN_SECRET and not is_placeholder(text)]
 
     def _log_invocation(self):
         self.no_log_values.update(self._header_credentials())
+        # A placeholder given for a secret (a registered result applied again) is no secret. As a no_log value, Ansible
+        # would turn every mask in the result into VALUE_SPECIFIED_IN_NO_LOG_PARAMETER, which the next task fed it
+        # would have to know for a mask too.
+        self.no_log_values.difference_update([value for value in self.no_log_values if is_placeholder(value)])
         super(PortsipModule, self)._log_invocation()
 
     def fail_on(self, error, context=None, **result):

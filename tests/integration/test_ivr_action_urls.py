@@ -48,7 +48,7 @@ SCENARIOS = {
         stored=dict(main=["crm-lookup", "fresh"], support=[])),
     "deleted": dict(
         main=[dict(name="console-added"), dict(name="never-there")],
-        support=None,
+        support=[dict(name="vip")],
         expect=[("delete", "main", "console-added"), ("delete", "support", "vip")],
         stored=dict(main=["crm-lookup"], support=[])),
 }
@@ -94,9 +94,7 @@ def test_check_apply_apply_check(pbx, state, secrets, update):
     pbx.sim.configure(secrets=secrets, update=update)
     ids = seed(pbx)
     sales_before = pbx.action_urls(ids["sales"])
-    support = dict(ivr_id=ids["support"])
-    if case["support"] is not None:
-        support["action_urls"] = case["support"]
+    support = dict(ivr_id=ids["support"], action_urls=case["support"])
     args = dict(config=[dict(ivr="8000", action_urls=case["main"]), support], state=state)
 
     run = pbx.run(four_steps(args), verbosity=3)

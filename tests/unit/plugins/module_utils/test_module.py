@@ -237,3 +237,13 @@ def test_fail_on_starts_with_what_was_being_done(make_module, capsys):
         module.fail_on(PortsipError("VALIDATE_FAILED url", "POST", "/ivrs/a/action_urls", 400), "the create of action URL 'crm' failed")
     assert json.loads(capsys.readouterr().out)["msg"] == \
         "the create of action URL 'crm' failed: POST /ivrs/a/action_urls: HTTP 400: VALIDATE_FAILED url"
+
+
+def test_placeholders_given_for_secrets_are_no_no_log_values(make_module):
+    # Ansible turns a result value equal to a no_log value into VALUE_SPECIFIED_IN_NO_LOG_PARAMETER: a mask fed back
+    # must stay a mask in the result, so that the next task can tell it for one.
+    spec = dict(HEADER_SPEC, token={"type": "str", "no_log": True})
+    module = make_module(spec, pbx_url=URL, pbx_access_token="static-token-1", token="********",
+                         headers="X-Api-Key:******** (sent)", secret_headers={"Authorization": "********"})
+    assert not [value for value in module.no_log_values if "****" in value]
+    assert "static-token-1" in module.no_log_values
