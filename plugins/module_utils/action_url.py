@@ -76,15 +76,21 @@ def lacking(current, wanted, whole=False):
 
 
 def _lacking_reasons(current, wanted, whole):
-    """Why ``wanted`` cannot be applied to ``current`` for what it lacks, as Problem reasons."""
+    """Why ``wanted`` cannot be applied to ``current`` for what it lacks, as Problem reasons.
+
+    A placeholder reads as "keep the stored secret": where the action URL needs that secret and holds none, it is
+    named for what it is, which masked output cannot supply. A header given as a placeholder is needed as declared.
+    """
     name = wanted.get("name") or (current or {}).get("name")
+    lacked = lacking(current, wanted, whole)
     reasons = [(option, "%s stands for a secret: it is how this collection shows one, and masked output cannot supply "
                         "one; %s, so give the secret itself" % (wanted[option].strip(), _none_to_keep(current, name, option)))
-               for option in fields.SECRETS if fields.is_placeholder(wanted.get(option)) and not fields.holds(current, option)]
+               for option in lacked if wanted.get(option) is not None]
     reasons += [("%s.%s" % (fields.SECRET_HEADERS, header), "a placeholder stands for a secret: it is how this collection "
                  "shows one, and masked output cannot supply one; %s, so give the value itself"
                  % _none_to_keep(current, name, "%s header" % header)) for header in fields.kept_headers(current, wanted)]
-    missing = [option for option in lacking(current, wanted, whole) if not fields.is_placeholder(wanted.get(option))]
+    # What is lacked and yet has a value was given as a placeholder.
+    missing = [option for option in lacked if wanted.get(option) is None]
     if missing and current is None:
         reasons.append("action URL %r does not exist yet; to create it, also set: %s" % (name, ", ".join(missing)))
     elif missing and whole:

@@ -81,8 +81,11 @@ def _check_credential(value):
 
 
 def is_masked(value):
-    """Whether a value the PBX answered stands for a secret it does not show: a run of "*"."""
-    return isinstance(value, str) and value != "" and set(value) == {"*"}
+    """Whether a value the PBX answered stands for a secret it does not show: a run of three or more "*".
+
+    Shorter runs are values: a header may say "*", and no secret is that short.
+    """
+    return isinstance(value, str) and len(value) >= 3 and set(value) == {"*"}
 
 
 def is_placeholder(value):
@@ -457,8 +460,8 @@ def kept_headers(current, wanted):
 
 
 def given(wanted, name):
-    """Whether ``wanted`` sets ``name`` to a value of its own, not a placeholder for the stored one."""
-    return wanted.get(name) is not None and not is_placeholder(wanted[name])
+    """Whether ``wanted`` sets ``name`` to a value of its own, not a placeholder for the stored secret."""
+    return wanted.get(name) is not None and not (name in SECRETS and is_placeholder(wanted[name]))
 
 
 def without_placeholders(wanted):

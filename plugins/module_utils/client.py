@@ -328,14 +328,16 @@ class Client:
     def list_all(self, path, params=None):
         """Follow ``skip``/``top`` until ``count`` items are read.
 
-        Items are keyed by id and ``skip`` advances by what was really received, so a server
-        that caps the page size or counts ``skip`` from 1 still yields every item once. Without
-        a ``count`` it reads on until a page is empty. A page that brings only items already
-        read (a server or cache that ignores ``skip``) is an error, never the end of the list.
+        Items are keyed by id and ``skip`` advances by what was really received, so a server that
+        caps the page size still yields every item once. A page that starts with an item already
+        read shows a server that counts ``skip`` from 1: from then on ``skip`` is one more. Without
+        a ``count`` it reads on until a page is empty. A page that brings only items already read
+        (a server or cache that ignores ``skip``) is an error, never the end of the list.
         """
         items = {}
+        base = 0
         while True:
-            query = dict(params or {}, skip=len(items), top=PAGE_SIZE)
+            query = dict(params or {}, skip=len(items) + base, top=PAGE_SIZE)
             answer = self.get(path, params=query)
             page = self._items("GET", path, answer)
             count = answer.get("count")
@@ -345,6 +347,7 @@ class Client:
                 raise PortsipError("the PBX counts %d items, more than the %d this collection reads; refusing to work "
                                    "from a partial list" % (count, MAX_ITEMS), "GET", path)
             before = len(items)
+            overlaps = bool(page) and page[0]["id"] in items
             for item in page:
                 items.setdefault(item["id"], item)
             if len(items) > MAX_ITEMS:
@@ -352,6 +355,9 @@ class Client:
                                    % (MAX_ITEMS, len(items)), "GET", path)
             if (count is not None and len(items) >= count) or (count is None and not page):
                 return list(items.values())
+            if overlaps and not base:
+                base = 1
+                continue
             if len(items) == before:
                 total = "" if count is None else " of %d" % count
                 raise PortsipError("paging stopped after %d%s items: the page at skip=%d brought only items already read "

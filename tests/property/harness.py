@@ -19,6 +19,7 @@ import json
 import re
 
 from ansible.module_utils import basic
+from hypothesis import event
 
 from portsip_sim.state import new_id
 
@@ -32,12 +33,18 @@ ACCESS_TOKEN = "property-access-token-7c2e"
 # several and to gather one onto another.
 IVRS = 3
 IVR_NUMBERS = tuple(str(8000 + number) for number in range(1, IVRS + 1))
-# The refusals the engine documents for a valid declaration: each is made before any write.
-REFUSALS = re.compile(r"does not give back its stored|action URLs are named|cannot rename|does not exist yet")
-# A lost answer: the simulator applies the write, then closes the connection without answering.
-LOST_ANSWER_PATHS = {
-    "create": r"/api/ivrs/[^/]+/action_urls",
-    "destroy": r"/api/ivrs/[^/]+/action_urls/[^/]+/destroy",
+# The refusals the engine documents for a valid declaration, or for one fed back from an older PBX's values that a
+# create would send: each is made before any write.
+REFUSALS = re.compile(r"does not give back its stored|action URLs are named|cannot rename|does not exist yet|so also set|"
+                      r"appears more than once|lowercase letters|exactly as declared")
+CREATE_PATH = r"/api/ivrs/[^/]+/action_urls"
+DESTROY_PATH = r"/api/ivrs/[^/]+/action_urls/[^/]+/destroy"
+# A write whose answer is lost after the simulator applied it: the connection closes unanswered, or a gateway answers
+# 500. Each is (fault rule, the path it matches).
+LOST_ANSWERS = {
+    "create": (dict(kind="commit_drop"), CREATE_PATH),
+    "create_500": (dict(kind="answer", status=500, apply=True), CREATE_PATH),
+    "destroy": (dict(kind="commit_drop"), DESTROY_PATH),
 }
 
 
@@ -55,6 +62,24 @@ def module_args(args):
             basic._ANSIBLE_ARGS = old
 
 
+def _write_kind(path):
+    if path.endswith("/destroy"):
+        return "delete"
+    return "create" if re.fullmatch(CREATE_PATH, path) else "update"
+
+
+def lost_answer_of(run):
+    """The fault that took a write's answer in ``run``, if any."""
+    return next((entry["fault"] for entry in run.writes if entry["fault"]), None)
+
+
+def listing_requests(mode):
+    """The requests a listing of the IVRS IVRs takes: a page per max_page_size of them, and with skip counted from 1,
+    one more where a page of one IVR only repeats the last one read (client.list_all)."""
+    size = mode["max_page_size"] or IVRS
+    return -(-IVRS // size) + (mode["skip_base"] == 1 and size == 1)
+
+
 class Run:
     """One module run: its result and the requests it made."""
 
@@ -70,9 +95,9 @@ class Run:
     def writes(self):
         return [entry for entry in self.log if entry["write"]]
 
-    def lost(self, kind):
-        """How many of this run's writes of ``kind`` (create, destroy) lost their answer."""
-        return sum(1 for entry in self.writes if entry["fault"] == "commit_drop" and re.fullmatch(LOST_ANSWER_PATHS[kind], entry["path"]))
+    def lost(self, path):
+        """How many of this run's writes to ``path`` (CREATE_PATH, DESTROY_PATH) lost their answer."""
+        return sum(1 for entry in self.writes if entry["fault"] in ("commit_drop", "answer") and re.fullmatch(path, entry["path"]))
 
 
 class Pbx:
@@ -89,7 +114,9 @@ class Pbx:
         the simulator would refuse: null fields, missing fields, unknown fields. Returns [(ivr_id, number, stored)].
         """
         self.sim.reset()
-        self.sim.configure(**{name: value for name, value in mode.items() if name != "lost_answer"})
+        # A PBX that holds values only older PBXs accepted is such a PBX: it accepts them sent back in an update.
+        legacy = any(obj.get("username") and obj["username"] != obj["username"].lower() for stored in stored_by_ivr for obj in stored)
+        self.sim.configure(legacy_values=legacy, **{name: value for name, value in mode.items() if name != "lost_answer"})
         prepared = []
         with self.sim.lock:
             for (ivr_id, number), stored in zip(self.ivrs, stored_by_ivr):
@@ -111,7 +138,8 @@ class Pbx:
                     _ansible_check_mode=check, _ansible_diff=diff)
         self.sim.log.clear()
         if lost_answer:
-            self.sim.faults.add(kind="commit_drop", method="POST", path=LOST_ANSWER_PATHS[lost_answer])
+            rule, path = LOST_ANSWERS[lost_answer]
+            self.sim.faults.add(method="POST", path=path, **rule)
         out = io.StringIO()
         try:
             with module_args(args), contextlib.redirect_stdout(out):
@@ -137,6 +165,18 @@ class Runs:
         self.again = pbx.run(module, params)
         self.after_again = pbx.raw()
         self.runs = (self.check, self.real, self.again)
+        self._count()
+
+    def _count(self):
+        """Hypothesis' statistics (--hypothesis-show-statistics): how often each outcome and write was drawn."""
+        if self.refused:
+            event("refused: %s" % REFUSALS.search(self.real.result["msg"]).group())
+        elif self.real.failed:
+            event("failed: %s" % self.real.result["msg"][:40])
+        for kind in sorted({_write_kind(entry["path"]) for entry in self.real.writes}):
+            event("wrote: %s" % kind)
+        if lost_answer_of(self.real):
+            event("lost answer: %s" % lost_answer_of(self.real))
 
     @property
     def refused(self):

@@ -26,10 +26,10 @@ def secret_values(raw, *declared):
     def walk(value):
         if isinstance(value, dict):
             for key, item in value.items():
-                if key in fields.SECRETS and item:
+                if key in fields.SECRETS and item and not fields.is_placeholder(item):
                     found.add(item)
                 if key == fields.SECRET_HEADERS:
-                    found.update(text for text in item.values() if text)
+                    found.update(text for text in item.values() if text and not fields.is_placeholder(text))
                 walk(item)
         elif isinstance(value, list):
             for item in value:
@@ -106,3 +106,22 @@ def satisfies(obj, wanted, readable_secrets):
         if field.stored(held) != field.normalise(value):
             wrong.append(name)
     return wrong
+
+
+def _secret_values_of(obj):
+    """(option, value) of each secret field and header value of an object or request body, headers as the API string."""
+    values = [(name, obj[name]) for name in fields.SECRETS if isinstance(obj.get(name), str)]
+    headers = obj.get("headers")
+    return values + [("headers." + name, text) for name, text in fields.parse_headers(headers)] if isinstance(headers, str) else values
+
+
+def placeholders_sent(run):
+    """The secrets that a run's writes sent as a placeholder: a mask must never reach the PBX."""
+    return [(entry["path"], option) for entry in run.writes if isinstance(entry["body"], dict)
+            for option, value in _secret_values_of(entry["body"]) if fields.is_placeholder(value)]
+
+
+def placeholders_stored(raw):
+    """The secrets the PBX holds as a placeholder: one became the webhook's credential."""
+    return [(url_id, option) for urls in raw.values() for url_id, obj in urls.items()
+            for option, value in _secret_values_of(obj) if fields.is_placeholder(value)]

@@ -2,7 +2,11 @@
 # Copyright: portsip.pbx contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""A declaration with one bad value fails with a message naming the option, writes nothing, and never raises."""
+"""A declaration with one bad value fails with a message naming the option, writes nothing, and never raises.
+
+Each bad value is declared for an action URL that does not exist yet, so a create would send it: a value is checked
+when it would be sent (one equal to what the PBX holds is not; test_ivr_action_urls.py draws such stored values).
+"""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
@@ -34,17 +38,15 @@ def _refused(run, option, place=None):
     assert option in run.result["msg"], run.result["msg"]
 
 
-@given(mode=server_modes(lost_answers=False), stored=stored_ivr(), name=st.sampled_from(("crm", "vip")), bad=bad_options(),
-       state=st.sampled_from(("present", "absent")))
-def test_ivr_action_url_refuses_a_bad_value_naming_it(pbx, mode, stored, name, bad, state):
+@given(mode=server_modes(lost_answers=False), stored=stored_ivr(), bad=bad_options())
+def test_ivr_action_url_refuses_a_bad_value_naming_it(pbx, mode, stored, bad):
     (ivr_id, _number, _seeded), = pbx.prepare(mode, [stored])
     option, given = bad
-    params = dict({"name": name}, **given)
-    _refused(pbx.run(ivr_action_url, dict(params, ivr_id=ivr_id, state=state)), option)
+    _refused(pbx.run(ivr_action_url, dict(dict({"name": "new"}, **given), ivr_id=ivr_id)), option)
 
 
 @given(mode=server_modes(lost_answers=False), stored=stored_ivr(), bad=bad_options(), position=st.integers(0, 2),
-       state=st.sampled_from(("merged", "replaced", "overridden", "deleted")))
+       state=st.sampled_from(("merged", "replaced", "overridden")))
 def test_ivr_action_urls_refuses_a_bad_value_naming_its_place(pbx, mode, stored, bad, position, state):
     (ivr_id, _number, _seeded), = pbx.prepare(mode, [stored])
     option, given = bad

@@ -13,7 +13,7 @@ from hypothesis import given
 from ansible_collections.portsip.pbx.plugins.module_utils import action_url_fields as fields
 from ansible_collections.portsip.pbx.plugins.modules import ivr_action_url
 
-from harness import Runs
+from harness import CREATE_PATH, DESTROY_PATH, Runs
 from invariants import crowded_names, declared_secrets, erased_secrets, leaked, satisfies, secret_values
 from strategies import StoredId, single_examples
 
@@ -123,7 +123,7 @@ def test_requests_stay_within_the_documented_budget(pbx, example):
         reads = 1 + run.by_number
         writes = 0 if done.failed or done is run.check or not done.result["changed"] else 1
         if done is run.real and not done.failed:
-            reads += done.lost("create") + done.lost("destroy")
-            writes += done.lost("destroy")
+            reads += done.lost(CREATE_PATH) + done.lost(DESTROY_PATH)
+            writes += done.lost(DESTROY_PATH)
         assert len(done.writes) == writes, done.log
         assert len(done.log) == reads + writes, done.log

@@ -249,3 +249,21 @@ def test_the_diff_shows_only_the_settings_that_hold_a_value():
     diff = ensure(pbx, IVR, params(name="crm", enabled=False), check_mode=True)["diff"]
     assert "token" not in diff["before"] and "caller_mask" not in diff["after"] and "vendor_flags" not in diff["after"]
     assert diff["before"]["password"] == diff["after"]["password"] == fields.MASK
+
+
+@pytest.mark.parametrize("declared", [dict(token=fields.MASK), dict(password=fields.MASK_SENT)])
+def test_a_placeholder_for_a_secret_the_auth_does_not_use_is_no_problem(declared):
+    pbx = FakePbx(secrets="omitted")
+    pbx.seed("8000", dict(CRM, auth="DISABLE"))
+    assert ensure(pbx, IVR, params(name="crm", **declared), check_mode=False)["changed"] is False
+    assert ensure(pbx, IVR, params(name="new", type="DTMF", dtmf_mask="1", url="https://n.example.com/", **declared),
+                  check_mode=False)["changed"] is True
+    assert [item.get("token") for item in pbx.urls[IVR]] == [None, None]
+
+
+def test_a_mask_of_wildcards_and_a_header_of_one_star_are_values_not_placeholders():
+    pbx = FakePbx(secrets="clear")
+    pbx.seed("8000", dict(CRM, dtmf_mask="1"))
+    ensure(pbx, IVR, params(name="crm", dtmf_mask="*;**", headers={"X-App-ID": "crm", "X-Allow": "*"}), check_mode=False)
+    assert (pbx.urls[IVR][0]["dtmf_mask"], pbx.urls[IVR][0]["headers"]) == ("*;**", "X-App-ID:crm&X-Allow:*")
+    assert ensure(pbx, IVR, params(name="crm", dtmf_mask="**;*", headers="X-App-ID:crm&X-Allow:*"), check_mode=False)["changed"] is False

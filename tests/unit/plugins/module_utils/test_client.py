@@ -726,6 +726,13 @@ class TestPaging:
         ivrs = self._page_server(mocked, 150, first=1)
         assert make_client(sleeps, warnings, access_token="t").list_all("/ivrs") == ivrs
 
+    @pytest.mark.parametrize("cap, pages", [(1, 6), (2, 3), (40, 1)])
+    def test_a_server_whose_skip_counts_from_one_with_small_pages(self, mocked, sleeps, warnings, cap, pages):
+        # Its second page starts with an item already read; with pages of one item, it holds nothing else.
+        ivrs = self._page_server(mocked, 5, cap=cap, first=1)
+        assert make_client(sleeps, warnings, access_token="t").list_all("/ivrs") == ivrs
+        assert len(mocked.calls) == pages
+
     def test_keeps_the_filter_on_every_page(self, mocked, sleeps, warnings):
         self._page_server(mocked, 120)
         make_client(sleeps, warnings, access_token="t").list_all("/ivrs", params={"filter": "name eq 'x'"})
@@ -793,12 +800,13 @@ class TestPaging:
         mocked.get(API + "/ivrs", json=dict({"items": page}, **({"count": 301} if counted else {})))
         with pytest.raises(PortsipError) as caught:
             make_client(sleeps, warnings, access_token="t").list_all("/ivrs")
-        assert str(caught.value) == ("GET /ivrs: paging stopped after 100%s items: the page at skip=100 brought only items "
+        assert str(caught.value) == ("GET /ivrs: paging stopped after 100%s items: the page at skip=101 brought only items "
                                      "already read (does the server ignore skip?)" % (" of 301" if counted else ""))
+        assert len(mocked.calls) == 3
 
     def test_fails_when_the_server_stops_short_of_its_count(self, mocked, sleeps, warnings):
         mocked.get(API + "/ivrs", json={"count": 5, "items": [{"id": "a"}]})
-        with pytest.raises(PortsipError, match="paging stopped after 1 of 5 items: the page at skip=1 brought only items"):
+        with pytest.raises(PortsipError, match="paging stopped after 1 of 5 items: the page at skip=2 brought only items"):
             make_client(sleeps, warnings, access_token="t").list_all("/ivrs")
 
 
