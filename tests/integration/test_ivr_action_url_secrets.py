@@ -92,7 +92,7 @@ def test_an_update_without_the_hidden_secret_is_refused_before_any_write(pbx, se
     run = pbx.run([task(ivr_id=pbx.ivr_id, name="crm-lookup", enabled=True)])
     assert run.rc != 0
     assert "does not give back its stored password" in run.result["msg"]
-    assert "set password in the task" in run.result["msg"]
+    assert run.result["msg"].startswith("password: ") and "set it in the task, from your vault" in run.result["msg"]
     assert run.writes == []
     assert stored_by_name(pbx, "crm-lookup")["password"] == PASSWORD
 
