@@ -240,7 +240,7 @@ def test_a_bad_value_is_refused_only_when_it_would_be_sent():
     pbx.seed("8000", CRM)
     assert ensure(pbx, IVR, params(name="crm", dtmf_mask="9-1", state="absent"), check_mode=False)["changed"] is True
     with pytest.raises(Problem, match="^dtmf_mask: range '9-1' has its low end above its high end$"):
-        ensure(pbx, IVR, params(**dict(CRM, dtmf_mask="9-1")), check_mode=False)
+        ensure(pbx, IVR, params(**{**CRM, "dtmf_mask": "9-1"}), check_mode=False)
 
 
 def test_the_diff_shows_only_the_settings_that_hold_a_value():

@@ -452,8 +452,8 @@ class TestCreate:
         assert client.create("/ivrs/abc/action_urls", {"name": "x"}, lookups) == "late"
         assert len(mocked.calls) == 1
         assert lookups.calls == 3 and sleeps == [1.0, 2.0]
-        assert warnings[0] == ("POST /ivrs/abc/action_urls: no answer from https://pbx.example.com:8887/api (ReadTimeout); the object may or may not have been created; "
-                               "looking for it for up to 10 s (pbx_timeout) instead of sending it again")
+        assert warnings[0] == ("POST /ivrs/abc/action_urls: no answer from https://pbx.example.com:8887/api (ReadTimeout); the object "
+                               "may or may not have been created; looking for it for up to 10 s (pbx_timeout) instead of sending it again")
 
     @pytest.mark.parametrize("failure", [dict(body=requests.exceptions.ReadTimeout("read timed out")), dict(status=504)])
     def test_a_create_that_may_still_commit_is_never_sent_again(self, mocked, sleeps, warnings, failure):
