@@ -24,9 +24,12 @@ TEST_ENV := PATH="$(VENV_BIN):$$PATH" \
 	ANSIBLE_COLLECTIONS_PATH="$(COLLECTIONS)" \
 	PYTHONPATH="$(COLLECTIONS):$(ROOT)/tests/simulator"
 
-# major.minor of the venv's Python, for ansible-test --python (needed: its interpreter
-# discovery trips over the failing pyenv shims on PATH).
+# major.minor of the venv's Python: ansible-test runs on it (--python), not on what it discovers.
 VENV_PYVER = $$("$(VENV_BIN)/python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+
+# What this project's build machines need (no get-pip.py download, failing pyenv shims), kept apart:
+# ANSIBLE_TEST_PREPARE, PYENV_PATH. See tools/machine-workarounds/README.md.
+include tools/machine-workarounds/workarounds.mk
 
 .PHONY: help venv stage test sanity units property fuzz ansible-units integration lint docs-lint changelog-lint build demo matrix docs bench mutation clean distclean
 
@@ -90,10 +93,10 @@ fuzz: stage
 	$(TEST_ENV) HYPOTHESIS_PROFILE=fuzz PYTEST_ARGS="-n 0 $${PYTEST_ARGS:-}" tools/run-pytest.sh tests/property
 
 # tests/unit once more the way collection contributors run them: ansible-test units in a virtualenv
-# of its own under ~/.ansible/test/venv, with tests/unit/requirements.txt installed (bootstrapped by
-# the get-pip stand-in, see sanity). Only PATH is set, as for sanity.
+# of its own under ~/.ansible/test/venv, with tests/unit/requirements.txt installed. Only PATH is
+# set, as for sanity.
 ansible-units: stage
-	@"$(VENV_BIN)/python" tools/install-get-pip.py
+	@$(ANSIBLE_TEST_PREPARE)
 	cd "$(STAGE)" && PATH="$(VENV_BIN):$$PATH" ansible-test units --venv --python "$(VENV_PYVER)"
 
 # Each test runs ansible-playbook (about 2 s of CPU each): pytest-xdist spreads them over the
@@ -107,12 +110,11 @@ integration: stage
 # yamllint, ...) and keeps them for later runs. --local would need those pins installed into
 # .venv/ (where they would clash with ansible-lint's own yamllint/black) and would let the import
 # test see .venv's third-party packages; --docker needs a container engine this machine lacks.
-# The venvs bootstrap pip from a get-pip stand-in (tools/install-get-pip.py): the real
-# get-pip.py cannot be downloaded here. No tests/sanity/ignore-*.txt: everything must pass.
+# No tests/sanity/ignore-*.txt: everything must pass.
 # Only PATH is set: ansible-test derives its paths from the directory it runs in, and an extra
 # PYTHONPATH must not reach the import test (it proves the modules import without extras).
 sanity: stage
-	@"$(VENV_BIN)/python" tools/install-get-pip.py
+	@$(ANSIBLE_TEST_PREPARE)
 	cd "$(STAGE)" && PATH="$(VENV_BIN):$$PATH" ansible-test sanity --venv --python "$(VENV_PYVER)" $(SANITY_ARGS)
 
 build: venv
@@ -122,15 +124,13 @@ build: venv
 demo: venv
 	tools/demo.sh
 
-# tox finds python3.11/3.12/3.13 through PATH, where the pyenv shims fail: put each pyenv
-# version's own bin folder first. tox.ini points its envs at the staged copy.
-PYENV_BINS = $(shell ls -d "$(HOME)"/.pyenv/versions/3.1[1-9]*/bin 2>/dev/null | sort -rV | tr '\n' ':')
+# tox finds python3.11/3.12/3.13 through PATH. tox.ini points its envs at the staged copy.
 # tox.ini skips an env whose Python is missing; in CI that would pass a matrix that did not run.
 TOX_STRICT = $(if $(CI),--skip-missing-interpreters false)
 matrix: stage
-	@"$(VENV_BIN)/python" tools/install-get-pip.py
-	PATH="$(PYENV_BINS)$(VENV_BIN):$$PATH" tox run $(TOX_STRICT)
-	PATH="$(PYENV_BINS)$(VENV_BIN):$$PATH" tox run -e sanity-core216
+	@$(ANSIBLE_TEST_PREPARE)
+	PATH="$(PYENV_PATH)$(VENV_BIN):$$PATH" tox run $(TOX_STRICT)
+	PATH="$(PYENV_PATH)$(VENV_BIN):$$PATH" tox run -e sanity-core216
 
 # The antsibull-docs site of the staged collection, module reference and user guide (tools/docs.sh).
 docs: stage
