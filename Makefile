@@ -117,9 +117,9 @@ sanity: stage
 	@$(ANSIBLE_TEST_PREPARE)
 	cd "$(STAGE)" && PATH="$(VENV_BIN):$$PATH" ansible-test sanity --venv --python "$(VENV_PYVER)" $(SANITY_ARGS)
 
+# From the files git tracks only; galaxy.yml's manifest picks those that ship (tools/build.sh).
 build: venv
-	rm -rf .build/dist
-	PATH="$(VENV_BIN):$$PATH" ansible-galaxy collection build --force --output-path .build/dist .
+	PATH="$(VENV_BIN):$$PATH" tools/build.sh
 
 demo: venv
 	tools/demo.sh

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# tools/build.sh [DIST]: build the collection tarball into DIST (default .build/dist/, emptied
+# first) from a copy of the files git tracks (tools/stage.sh --tracked); galaxy.yml's `manifest`
+# picks from those what ships. ansible-galaxy and its Python come from PATH (make: .venv/).
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+dist=$(realpath -m "${1:-$root/.build/dist}")
+copy=$(mktemp -d)
+trap 'rm -rf "$copy"' EXIT
+
+"$root/tools/stage.sh" --tracked "$copy/pbx" >/dev/null
+rm -rf "$dist"
+mkdir -p "$dist"
+ansible-galaxy collection build --output-path "$dist" "$copy/pbx"
