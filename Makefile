@@ -31,7 +31,7 @@ VENV_PYVER = $$("$(VENV_BIN)/python" -c 'import sys; print("%d.%d" % sys.version
 # ANSIBLE_TEST_PREPARE, PYENV_PATH. See tools/machine-workarounds/README.md.
 include tools/machine-workarounds/workarounds.mk
 
-.PHONY: help venv stage test sanity units property fuzz ansible-units integration lint docs-lint changelog-lint build demo matrix docs bench mutation clean distclean
+.PHONY: help venv stage test sanity units property fuzz ansible-units integration lint docs-lint changelog-lint build guide demo matrix docs bench mutation clean distclean
 
 help:
 	@echo 'make test            every check below, stopping at the first failure (what .ci/run runs)'
@@ -45,7 +45,8 @@ help:
 	@echo 'make integration     pytest tests/integration (playbooks against the simulator)'
 	@echo 'make sanity          ansible-test sanity --venv --python <venv Python>'
 	@echo 'make demo            build + install the collection, run demo/demo.yml against the simulator'
-	@echo 'make build           build the collection tarball into .build/dist/'
+	@echo 'make build           build the collection tarball into .build/dist/ (files git tracks, listed in galaxy.yml)'
+	@echo 'make guide           docs/guide.md: the user guide (docs/docsite/rst/) as one page for Galaxy'
 	@echo 'make matrix          tox.ini: units + smoke integration tests on each ansible-core/Python found, sanity on core 2.16'
 	@echo 'make docs            the HTML reference site (antsibull-docs + Sphinx) in .build/docs/build/html/'
 	@echo 'make bench           tools/bench.py: measure task costs, rewrite docs/performance.md'
@@ -120,6 +121,11 @@ sanity: stage
 # From the files git tracks only; galaxy.yml's manifest picks those that ship (tools/build.sh).
 build: venv
 	PATH="$(VENV_BIN):$$PATH" tools/build.sh
+
+# docs/guide.md, the user guide as the one page Galaxy shows (tools/guide-md.py); make build
+# refuses a docs/guide.md that docs/docsite/rst/ has left behind.
+guide: venv
+	"$(VENV_BIN)/python" tools/guide-md.py
 
 demo: venv
 	tools/demo.sh

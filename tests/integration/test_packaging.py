@@ -41,7 +41,8 @@ SHIPPED = [
     "plugins/modules/ivr_action_url_info.py",
     "plugins/modules/login.py",
     "plugins/action/login.py",
-    # Documentation sites render the user guide from docs/docsite/.
+    # Galaxy shows docs/*.md; documentation sites render the user guide from docs/docsite/.
+    "docs/guide.md",
     "docs/docsite/extra-docs.yml",
     "docs/docsite/links.yml",
     "docs/docsite/rst/guide.rst",
@@ -62,11 +63,25 @@ def run(command, cwd=None, env=None):
     return completed.stdout
 
 
+def build_command(checkout, dist):
+    """`make build` of ``checkout`` into ``dist``, with this test's ansible-galaxy and Python."""
+    return subprocess.run([os.path.join(str(checkout), "tools", "build.sh"), str(dist)], capture_output=True, text=True,
+                          timeout=300, check=False, env=dict(os.environ, PATH=BIN + os.pathsep + os.environ["PATH"]))
+
+
 def build(checkout, dist):
-    """The tarball `make build` makes of ``checkout``, with this test's ansible-galaxy."""
-    run([os.path.join(str(checkout), "tools", "build.sh"), str(dist)], env=dict(os.environ, PATH=BIN + os.pathsep + os.environ["PATH"]))
+    completed = build_command(checkout, dist)
+    assert completed.returncode == 0, completed.stdout + completed.stderr
     [tarball] = [name for name in os.listdir(str(dist)) if name.endswith(".tar.gz")]
     return os.path.join(str(dist), tarball)
+
+
+def tracked_copy(checkout):
+    """A repository of its own holding the files this checkout tracks, all committed."""
+    run([os.path.join(ROOT, "tools", "stage.sh"), "--tracked", str(checkout)])
+    run(["git", "add", "--all"], cwd=str(checkout))
+    run(["git", "-c", "user.name=test", "-c", "user.email=test@example.com", "commit", "--quiet", "-m", "copy"], cwd=str(checkout))
+    return checkout
 
 
 def shipped_files(tarball):
@@ -101,10 +116,7 @@ def test_every_tracked_file_either_ships_or_is_development_tooling(tarball):
 
 
 def test_a_file_git_does_not_track_never_ships(tmp_path):
-    checkout = tmp_path / "checkout"
-    run([os.path.join(ROOT, "tools", "stage.sh"), "--tracked", str(checkout)])
-    run(["git", "add", "--all"], cwd=str(checkout))
-    run(["git", "-c", "user.name=test", "-c", "user.email=test@example.com", "commit", "--quiet", "-m", "copy"], cwd=str(checkout))
+    checkout = tracked_copy(tmp_path / "checkout")
     # Where a user's export lands when a playbook runs from the checkout, and untracked files in
     # every folder galaxy.yml's manifest ships from.
     planted = ["menus.yml", "docs/playbooks/menus.yml", "docs/notes.md", "docs/docsite/rst/draft.rst", "meta/local.yml",
@@ -116,6 +128,16 @@ def test_a_file_git_does_not_track_never_ships(tmp_path):
     shipped = shipped_files(build(checkout, tmp_path / "dist"))
     assert sorted(set(planted) & shipped) == []
     assert "plugins/modules/ivr_action_url.py" in shipped
+
+
+def test_a_guide_page_that_docs_guide_md_lacks_stops_the_build(tmp_path):
+    checkout = tracked_copy(tmp_path / "checkout")
+    with open(str(checkout / "docs" / "docsite" / "rst" / "install.rst"), "a") as page:
+        page.write("\nA paragraph added after the last `make guide`.\n")
+    completed = build_command(checkout, tmp_path / "dist")
+    assert completed.returncode != 0
+    assert "docs/guide.md is not what docs/docsite/rst/ gives: run `make guide`" in completed.stderr
+    assert not (tmp_path / "dist").exists()
 
 
 def test_an_execution_environment_installs_the_collection_and_its_python_requirements(tarball, tmp_path):
