@@ -31,13 +31,14 @@ VENV_PYVER = $$("$(VENV_BIN)/python" -c 'import sys; print("%d.%d" % sys.version
 # ANSIBLE_TEST_PREPARE, PYENV_PATH. See tools/machine-workarounds/README.md.
 include tools/machine-workarounds/workarounds.mk
 
-.PHONY: help venv stage test sanity units property fuzz ansible-units integration lint docs-lint changelog-lint build guide demo matrix docs bench mutation clean distclean
+.PHONY: help venv stage test sanity units property fuzz ansible-units integration lint docs-lint changelog-lint build guide import-check demo matrix docs bench mutation clean distclean
 
 help:
 	@echo 'make test            every check below, stopping at the first failure (what .ci/run runs)'
 	@echo 'make changelog-lint  antsibull-changelog lint'
 	@echo 'make docs-lint       antsibull-docs lint-collection-docs --plugin-docs'
 	@echo 'make lint            ansible-lint --offline (production profile; see .ansible-lint)'
+	@echo 'make import-check    galaxy-importer (what Galaxy runs on an upload) on make build'"'"'s tarball; fails on any ERROR or WARNING'
 	@echo 'make units           pytest tests/unit tests/simulator/tests'
 	@echo 'make property        pytest tests/property: hypothesis properties of the engine, fixed examples (profile ci)'
 	@echo 'make fuzz            tests/property with many more, new examples each run (profile fuzz; long; not in make test)'
@@ -64,8 +65,8 @@ stage: venv
 
 # Cheapest checks first, so a broken change fails fast; the integration tests (minutes of
 # ansible-playbook runs) last. The HTML site is built and checked by tests/integration/test_docsite.py.
-test: changelog-lint docs-lint lint units property ansible-units sanity integration
-	@echo "make test: all checks passed (changelog-lint docs-lint lint units property ansible-units sanity integration)"
+test: changelog-lint docs-lint lint import-check units property ansible-units sanity integration
+	@echo "make test: all checks passed (changelog-lint docs-lint lint import-check units property ansible-units sanity integration)"
 
 changelog-lint: venv
 	PATH="$(VENV_BIN):$$PATH" antsibull-changelog lint
@@ -122,6 +123,11 @@ sanity: stage
 build: venv
 	PATH="$(VENV_BIN):$$PATH" tools/build.sh
 
+# What Galaxy and Automation Hub run on an upload, in a venv of its own (.venv-import/): see
+# tools/import-check/. Output: .build/import-check/importer.log and importer_result.json.
+import-check: build
+	tools/import-check/import-check.sh
+
 # docs/guide.md, the user guide as the one page Galaxy shows (tools/guide-md.py); make build
 # refuses a docs/guide.md that docs/docsite/rst/ has left behind.
 guide: venv
@@ -155,4 +161,4 @@ clean:
 	find . -path ./.venv -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
 
 distclean: clean
-	rm -rf .venv .venv-mutation .tox
+	rm -rf .venv .venv-import .venv-mutation .tox
