@@ -31,7 +31,7 @@ VENV_PYVER = $$("$(VENV_BIN)/python" -c 'import sys; print("%d.%d" % sys.version
 # ANSIBLE_TEST_PREPARE, PYENV_PATH. See tools/machine-workarounds/README.md.
 include tools/machine-workarounds/workarounds.mk
 
-.PHONY: help venv stage test sanity units property fuzz ansible-units integration lint docs-lint changelog-lint build guide import-check demo matrix docs bench mutation clean distclean
+.PHONY: help venv stage test sanity units property fuzz ansible-units integration lint docs-lint changelog-lint build guide import-check release demo matrix docs bench mutation clean distclean
 
 help:
 	@echo 'make test            every check below, stopping at the first failure (what .ci/run runs)'
@@ -48,6 +48,7 @@ help:
 	@echo 'make demo            build + install the collection, run demo/demo.yml against the simulator'
 	@echo 'make build           build the collection tarball into .build/dist/ (files git tracks, listed in galaxy.yml)'
 	@echo 'make guide           docs/guide.md: the user guide (docs/docsite/rst/) as one page for Galaxy'
+	@echo 'make release VERSION=x.y.z   version, changelog, build, import check, commit, tag (clean tree only)'
 	@echo 'make matrix          tox.ini: units + smoke integration tests on each ansible-core/Python found, sanity on core 2.16'
 	@echo 'make docs            the HTML reference site (antsibull-docs + Sphinx) in .build/docs/build/html/'
 	@echo 'make bench           tools/bench.py: measure task costs, rewrite docs/performance.md'
@@ -127,6 +128,11 @@ build: venv
 # tools/import-check/. Output: .build/import-check/importer.log and importer_result.json.
 import-check: build
 	tools/import-check/import-check.sh
+
+# make release VERSION=x.y.z: version, changelog, build, import check, commit and tag, from a
+# clean work tree (tools/release.sh, CONTRIBUTING.md).
+release: venv
+	PATH="$(VENV_BIN):$$PATH" tools/release.sh "$(VERSION)"
 
 # docs/guide.md, the user guide as the one page Galaxy shows (tools/guide-md.py); make build
 # refuses a docs/guide.md that docs/docsite/rst/ has left behind.

@@ -76,14 +76,6 @@ def build(checkout, dist):
     return os.path.join(str(dist), tarball)
 
 
-def tracked_copy(checkout):
-    """A repository of its own holding the files this checkout tracks, all committed."""
-    run([os.path.join(ROOT, "tools", "stage.sh"), "--tracked", str(checkout)])
-    run(["git", "add", "--all"], cwd=str(checkout))
-    run(["git", "-c", "user.name=test", "-c", "user.email=test@example.com", "commit", "--quiet", "-m", "copy"], cwd=str(checkout))
-    return checkout
-
-
 def shipped_files(tarball):
     with tarfile.open(tarball) as archive:
         return {member.name for member in archive.getmembers() if member.isfile()}
@@ -115,26 +107,24 @@ def test_every_tracked_file_either_ships_or_is_development_tooling(tarball):
     assert about_workarounds == []
 
 
-def test_a_file_git_does_not_track_never_ships(tmp_path):
-    checkout = tracked_copy(tmp_path / "checkout")
+def test_a_file_git_does_not_track_never_ships(tracked_checkout, tmp_path):
     # Where a user's export lands when a playbook runs from the checkout, and untracked files in
     # every folder galaxy.yml's manifest ships from.
     planted = ["menus.yml", "docs/playbooks/menus.yml", "docs/notes.md", "docs/docsite/rst/draft.rst", "meta/local.yml",
                "plugins/modules/scratch.py", "tests/simulator/portsip_sim/local.py", "extensions/awx/local.yml"]
     for path in planted:
-        (checkout / path).write_text("untracked\n")
-    assert not set(planted) & tracked_files(checkout)
+        (tracked_checkout / path).write_text("untracked\n")
+    assert not set(planted) & tracked_files(tracked_checkout)
 
-    shipped = shipped_files(build(checkout, tmp_path / "dist"))
+    shipped = shipped_files(build(tracked_checkout, tmp_path / "dist"))
     assert sorted(set(planted) & shipped) == []
     assert "plugins/modules/ivr_action_url.py" in shipped
 
 
-def test_a_guide_page_that_docs_guide_md_lacks_stops_the_build(tmp_path):
-    checkout = tracked_copy(tmp_path / "checkout")
-    with open(str(checkout / "docs" / "docsite" / "rst" / "install.rst"), "a") as page:
+def test_a_guide_page_that_docs_guide_md_lacks_stops_the_build(tracked_checkout, tmp_path):
+    with open(str(tracked_checkout / "docs" / "docsite" / "rst" / "install.rst"), "a") as page:
         page.write("\nA paragraph added after the last `make guide`.\n")
-    completed = build_command(checkout, tmp_path / "dist")
+    completed = build_command(tracked_checkout, tmp_path / "dist")
     assert completed.returncode != 0
     assert "docs/guide.md is not what docs/docsite/rst/ gives: run `make guide`" in completed.stderr
     assert not (tmp_path / "dist").exists()
