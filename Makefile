@@ -24,17 +24,21 @@ TEST_ENV := PATH="$(VENV_BIN):$$PATH" \
 	ANSIBLE_COLLECTIONS_PATH="$(COLLECTIONS)" \
 	PYTHONPATH="$(COLLECTIONS):$(ROOT)/tests/simulator"
 
-# major.minor of the venv's Python, for ansible-test --python (needed: its interpreter
-# discovery trips over the failing pyenv shims on PATH).
+# major.minor of the venv's Python: ansible-test runs on it (--python), not on what it discovers.
 VENV_PYVER = $$("$(VENV_BIN)/python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
 
-.PHONY: help venv stage test sanity units property fuzz ansible-units integration lint docs-lint changelog-lint build demo matrix docs bench mutation clean distclean
+# What this project's build machines need (no get-pip.py download, failing pyenv shims), kept apart:
+# ANSIBLE_TEST_PREPARE, PYENV_PATH. See tools/machine-workarounds/README.md.
+include tools/machine-workarounds/workarounds.mk
+
+.PHONY: help venv stage test sanity units property fuzz ansible-units integration lint docs-lint changelog-lint build guide import-check release demo matrix docs bench mutation clean distclean
 
 help:
 	@echo 'make test            every check below, stopping at the first failure (what .ci/run runs)'
 	@echo 'make changelog-lint  antsibull-changelog lint'
 	@echo 'make docs-lint       antsibull-docs lint-collection-docs --plugin-docs'
 	@echo 'make lint            ansible-lint --offline (production profile; see .ansible-lint)'
+	@echo 'make import-check    galaxy-importer (what Galaxy runs on an upload) on make build'"'"'s tarball; fails on any ERROR or WARNING'
 	@echo 'make units           pytest tests/unit tests/simulator/tests'
 	@echo 'make property        pytest tests/property: hypothesis properties of the engine, fixed examples (profile ci)'
 	@echo 'make fuzz            tests/property with many more, new examples each run (profile fuzz; long; not in make test)'
@@ -42,7 +46,9 @@ help:
 	@echo 'make integration     pytest tests/integration (playbooks against the simulator)'
 	@echo 'make sanity          ansible-test sanity --venv --python <venv Python>'
 	@echo 'make demo            build + install the collection, run demo/demo.yml against the simulator'
-	@echo 'make build           build the collection tarball into .build/dist/'
+	@echo 'make build           build the collection tarball into .build/dist/ (files git tracks, listed in galaxy.yml)'
+	@echo 'make guide           docs/guide.md: the user guide (docs/docsite/rst/) as one page for Galaxy'
+	@echo 'make release VERSION=x.y.z   version, changelog, build, import check, commit, tag (clean tree only)'
 	@echo 'make matrix          tox.ini: units + smoke integration tests on each ansible-core/Python found, sanity on core 2.16'
 	@echo 'make docs            the HTML reference site (antsibull-docs + Sphinx) in .build/docs/build/html/'
 	@echo 'make bench           tools/bench.py: measure task costs, rewrite docs/performance.md'
@@ -60,8 +66,8 @@ stage: venv
 
 # Cheapest checks first, so a broken change fails fast; the integration tests (minutes of
 # ansible-playbook runs) last. The HTML site is built and checked by tests/integration/test_docsite.py.
-test: changelog-lint docs-lint lint units property ansible-units sanity integration
-	@echo "make test: all checks passed (changelog-lint docs-lint lint units property ansible-units sanity integration)"
+test: changelog-lint docs-lint lint import-check units property ansible-units sanity integration
+	@echo "make test: all checks passed (changelog-lint docs-lint lint import-check units property ansible-units sanity integration)"
 
 changelog-lint: venv
 	PATH="$(VENV_BIN):$$PATH" antsibull-changelog lint
@@ -90,10 +96,10 @@ fuzz: stage
 	$(TEST_ENV) HYPOTHESIS_PROFILE=fuzz PYTEST_ARGS="-n 0 $${PYTEST_ARGS:-}" tools/run-pytest.sh tests/property
 
 # tests/unit once more the way collection contributors run them: ansible-test units in a virtualenv
-# of its own under ~/.ansible/test/venv, with tests/unit/requirements.txt installed (bootstrapped by
-# the get-pip stand-in, see sanity). Only PATH is set, as for sanity.
+# of its own under ~/.ansible/test/venv, with tests/unit/requirements.txt installed. Only PATH is
+# set, as for sanity.
 ansible-units: stage
-	@"$(VENV_BIN)/python" tools/install-get-pip.py
+	@$(ANSIBLE_TEST_PREPARE)
 	cd "$(STAGE)" && PATH="$(VENV_BIN):$$PATH" ansible-test units --venv --python "$(VENV_PYVER)"
 
 # Each test runs ansible-playbook (about 2 s of CPU each): pytest-xdist spreads them over the
@@ -107,30 +113,42 @@ integration: stage
 # yamllint, ...) and keeps them for later runs. --local would need those pins installed into
 # .venv/ (where they would clash with ansible-lint's own yamllint/black) and would let the import
 # test see .venv's third-party packages; --docker needs a container engine this machine lacks.
-# The venvs bootstrap pip from a get-pip stand-in (tools/install-get-pip.py): the real
-# get-pip.py cannot be downloaded here. No tests/sanity/ignore-*.txt: everything must pass.
+# No tests/sanity/ignore-*.txt: everything must pass.
 # Only PATH is set: ansible-test derives its paths from the directory it runs in, and an extra
 # PYTHONPATH must not reach the import test (it proves the modules import without extras).
 sanity: stage
-	@"$(VENV_BIN)/python" tools/install-get-pip.py
+	@$(ANSIBLE_TEST_PREPARE)
 	cd "$(STAGE)" && PATH="$(VENV_BIN):$$PATH" ansible-test sanity --venv --python "$(VENV_PYVER)" $(SANITY_ARGS)
 
+# From the files git tracks only; galaxy.yml's manifest picks those that ship (tools/build.sh).
 build: venv
-	rm -rf .build/dist
-	PATH="$(VENV_BIN):$$PATH" ansible-galaxy collection build --force --output-path .build/dist .
+	PATH="$(VENV_BIN):$$PATH" tools/build.sh
+
+# What Galaxy and Automation Hub run on an upload, in a venv of its own (.venv-import/): see
+# tools/import-check/. Output: .build/import-check/importer.log and importer_result.json.
+import-check: build
+	tools/import-check/import-check.sh
+
+# make release VERSION=x.y.z: version, changelog, build, import check, commit and tag, from a
+# clean work tree (tools/release.sh, CONTRIBUTING.md).
+release: venv
+	PATH="$(VENV_BIN):$$PATH" tools/release.sh "$(VERSION)"
+
+# docs/guide.md, the user guide as the one page Galaxy shows (tools/guide-md.py); make build
+# refuses a docs/guide.md that docs/docsite/rst/ has left behind.
+guide: venv
+	"$(VENV_BIN)/python" tools/guide-md.py
 
 demo: venv
 	tools/demo.sh
 
-# tox finds python3.11/3.12/3.13 through PATH, where the pyenv shims fail: put each pyenv
-# version's own bin folder first. tox.ini points its envs at the staged copy.
-PYENV_BINS = $(shell ls -d "$(HOME)"/.pyenv/versions/3.1[1-9]*/bin 2>/dev/null | sort -rV | tr '\n' ':')
+# tox finds python3.11/3.12/3.13 through PATH. tox.ini points its envs at the staged copy.
 # tox.ini skips an env whose Python is missing; in CI that would pass a matrix that did not run.
 TOX_STRICT = $(if $(CI),--skip-missing-interpreters false)
 matrix: stage
-	@"$(VENV_BIN)/python" tools/install-get-pip.py
-	PATH="$(PYENV_BINS)$(VENV_BIN):$$PATH" tox run $(TOX_STRICT)
-	PATH="$(PYENV_BINS)$(VENV_BIN):$$PATH" tox run -e sanity-core216
+	@$(ANSIBLE_TEST_PREPARE)
+	PATH="$(PYENV_PATH)$(VENV_BIN):$$PATH" tox run $(TOX_STRICT)
+	PATH="$(PYENV_PATH)$(VENV_BIN):$$PATH" tox run -e sanity-core216
 
 # The antsibull-docs site of the staged collection, module reference and user guide (tools/docs.sh).
 docs: stage
@@ -149,4 +167,4 @@ clean:
 	find . -path ./.venv -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
 
 distclean: clean
-	rm -rf .venv .venv-mutation .tox
+	rm -rf .venv .venv-import .venv-mutation .tox

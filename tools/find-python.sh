@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Print the path of the Python that .venv/ is built from: $PYTHON if set, otherwise the newest
-# working Python >= 3.11 among the pyenv installs and the commands on PATH.
-# Each candidate is run, not just found: the pyenv shims for python3.12/python3.13 on PATH
-# exist but fail on this machine.
+# working Python >= 3.11 among the pyenv installs (machine-workarounds/pyenv-bins.sh) and the
+# commands on PATH. Each candidate is run, not just found: a command can exist and fail (a
+# pyenv shim for a version that is not installed).
 set -euo pipefail
 
 works() {
@@ -24,12 +24,9 @@ if [ -n "${PYTHON:-}" ]; then
 fi
 
 candidates=()
-for minor in 3.13 3.12; do
-    # Newest patch release first (3.13.10 sorts after 3.13.9).
-    while IFS= read -r py; do
-        [ -n "$py" ] && candidates+=("$py")
-    done < <(compgen -G "$HOME/.pyenv/versions/$minor*/bin/python$minor" | sort -rV || true)
-done
+while IFS= read -r bin; do
+    candidates+=("$bin/python3")
+done < <("$(dirname "${BASH_SOURCE[0]}")/machine-workarounds/pyenv-bins.sh")
 candidates+=(python3.13 python3.12 python3.11 python3)
 
 for py in "${candidates[@]}"; do

@@ -206,3 +206,15 @@ def tls_simulator(tmp_path_factory):
 def tls_pbx(tls_simulator, tmp_path):
     """As pbx, over HTTPS with a certificate of the simulator's own CA (tls_pbx.sim.ca_file)."""
     yield from checked_pbx(tls_simulator, tmp_path)
+
+
+@pytest.fixture
+def tracked_checkout(tmp_path):
+    """A git repository of its own holding the files this checkout tracks, as in its work tree, committed: a clean
+    clone of the work in progress, for the tests of the build and release tooling."""
+    checkout = tmp_path / "checkout"
+    for command in (["tools/stage.sh", "--tracked", str(checkout)], ["git", "-C", str(checkout), "add", "--all"],
+                    ["git", "-C", str(checkout), "-c", "user.name=test", "-c", "user.email=test@example.com",
+                     "commit", "--quiet", "-m", "copy"]):
+        subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=60, check=True)
+    return checkout

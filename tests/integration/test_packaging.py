@@ -23,29 +23,16 @@ GALAXY = os.path.join(BIN, "ansible-galaxy")
 BUILDER = os.path.join(BIN, "ansible-builder")
 EE_DEFINITION = os.path.join(ROOT, "tests", "ee", "execution-environment.yml")
 
-# What a working checkout gathers besides the collection: venvs, tool caches, test output, earlier builds.
-DEBRIS_DIRS = {".git", ".build", ".ansible", ".pytest_cache", ".benchmarks", ".tox", ".nox", "__pycache__"}
-DEBRIS_PATHS = ("tests/output", "tests/integration/inventory", "docs/_build")
-PLANTED = [
-    ".venv/lib/python3.12/site-packages/requests/__init__.py",
-    ".venv-2.16/bin/activate",
-    ".build/portsip-pbx-0.1.0.tar.gz",
-    ".ansible/collections/ansible_collections/portsip/pbx/galaxy.yml",
-    ".pytest_cache/v/cache/nodeids",
-    ".benchmarks/Linux-CPython-3.12-64bit/0001_baseline.json",
-    "tests/simulator/.benchmarks/Linux-CPython-3.12-64bit/0001_baseline.json",
-    ".tox/py312/pyvenv.cfg",
-    ".nox/tests/pyvenv.cfg",
-    ".git/HEAD",
-    "portsip-pbx-0.0.9.tar.gz",
-    "tests/output/junit/python3.12-units.xml",
-    "tests/integration/inventory",
-    "docs/_build/html/index.html",
-    "plugins/modules/__pycache__/ivr_action_url.cpython-312.pyc",
-    "tests/unit/__pycache__/test_metadata.cpython-312-pytest-9.2.0.pyc",
-]
+BUILD = os.path.join(ROOT, "tools", "build.sh")
+
+# Tracked files that stay in the repository: how it is built, linted, tested and released.
+DEVELOPMENT = (".ansible-lint", ".gitignore", ".ci/", "Makefile", "tox.ini", "requirements-dev.txt", "constraints-dev.txt",
+               "CONTRIBUTING.md", "tools/", "demo/", "changelogs/config.yaml", "changelogs/.plugin-cache.yaml",
+               "changelogs/fragments/", "tests/requirements.txt", "tests/unit/", "tests/integration/", "tests/property/",
+               "tests/simulator/tests/", "tests/ee/")
 # An execution environment, AWX and the docs need these in the tarball.
 SHIPPED = [
+    "LICENSE",
     "meta/runtime.yml",
     "meta/execution-environment.yml",
     "requirements.txt",
@@ -54,18 +41,20 @@ SHIPPED = [
     "plugins/modules/ivr_action_url_info.py",
     "plugins/modules/login.py",
     "plugins/action/login.py",
-    # Galaxy and docs.ansible.com render the user guide from these.
+    # Galaxy shows docs/*.md; documentation sites render the user guide from docs/docsite/.
+    "docs/guide.md",
     "docs/docsite/extra-docs.yml",
     "docs/docsite/links.yml",
     "docs/docsite/rst/guide.rst",
+    # The guide's "Testing offline" page runs the simulator from the installed collection.
+    "tests/simulator/portsip_sim/__main__.py",
 ]
+# The tarball's own metadata: galaxy.yml becomes MANIFEST.json, which names FILES.json.
+METADATA = {"MANIFEST.json", "FILES.json"}
 
 
-def is_debris(path):
-    parts = path.split("/")
-    return (any(part in DEBRIS_DIRS or part.startswith(".venv") for part in parts)
-            or any(path == prefix or path.startswith(prefix + "/") for prefix in DEBRIS_PATHS)
-            or path.endswith((".tar.gz", ".pyc")))
+def is_development(path):
+    return path.startswith(DEVELOPMENT)
 
 
 def run(command, cwd=None, env=None):
@@ -74,19 +63,26 @@ def run(command, cwd=None, env=None):
     return completed.stdout
 
 
-def build(source, output_path):
-    os.makedirs(str(output_path), exist_ok=True)
-    run([GALAXY, "collection", "build", str(source), "--output-path", str(output_path)])
-    [tarball] = [name for name in os.listdir(str(output_path)) if name.endswith(".tar.gz")]
-    return os.path.join(str(output_path), tarball)
+def build_command(checkout, dist):
+    """`make build` of ``checkout`` into ``dist``, with this test's ansible-galaxy and Python."""
+    return subprocess.run([os.path.join(str(checkout), "tools", "build.sh"), str(dist)], capture_output=True, text=True,
+                          timeout=300, check=False, env=dict(os.environ, PATH=BIN + os.pathsep + os.environ["PATH"]))
 
 
-def files_under(top):
-    found = set()
-    for directory, _dirs, names in os.walk(str(top)):
-        for name in names:
-            found.add(os.path.relpath(os.path.join(directory, name), str(top)).replace(os.sep, "/"))
-    return found
+def build(checkout, dist):
+    completed = build_command(checkout, dist)
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    [tarball] = [name for name in os.listdir(str(dist)) if name.endswith(".tar.gz")]
+    return os.path.join(str(dist), tarball)
+
+
+def shipped_files(tarball):
+    with tarfile.open(tarball) as archive:
+        return {member.name for member in archive.getmembers() if member.isfile()}
+
+
+def tracked_files(checkout):
+    return set(run(["git", "ls-files"], cwd=str(checkout)).splitlines())
 
 
 @pytest.fixture(scope="module")
@@ -95,31 +91,43 @@ def tarball(tmp_path_factory):
     return build(ROOT, tmp_path_factory.mktemp("dist"))
 
 
-def test_the_tarball_ships_the_collection_and_no_debris_of_the_checkout(tmp_path):
-    checkout = tmp_path / "checkout"
-
-    def leave_debris_behind(directory, names):
-        # Debris already in the real checkout stays there (a venv is large): the test plants its own.
-        relative = os.path.relpath(directory, ROOT)
-        return [name for name in names if is_debris(os.path.normpath(os.path.join(relative, name)).replace(os.sep, "/"))]
-
-    shutil.copytree(ROOT, str(checkout), symlinks=True, ignore=leave_debris_behind)
-    collection_files = files_under(checkout)
-    for path in PLANTED:
-        assert is_debris(path), path
-        (checkout / path).parent.mkdir(parents=True, exist_ok=True)
-        (checkout / path).write_text("debris\n")
-
-    with tarfile.open(build(checkout, tmp_path / "dist")) as archive:
-        members = archive.getnames()
+def test_every_tracked_file_either_ships_or_is_development_tooling(tarball):
+    shipped = shipped_files(tarball) - METADATA
+    tracked = tracked_files(ROOT)
+    assert sorted(shipped - tracked) == [], "only files git tracks may ship"
+    assert sorted(path for path in shipped if is_development(path)) == [], "development tooling must not ship"
+    unsorted = tracked - shipped - {"galaxy.yml"} - {path for path in tracked if is_development(path)}
+    assert sorted(unsorted) == [], "ship these (galaxy.yml's manifest) or name them as development tooling here"
+    assert set(SHIPPED) <= shipped, sorted(set(SHIPPED) - shipped)
+    with tarfile.open(tarball) as archive:
         manifest = json.load(archive.extractfile("MANIFEST.json"))
-
-    debris = sorted(member for member in members if is_debris(member))
-    assert debris == [], "these would ship; add them to build_ignore in galaxy.yml: %s" % debris
+        # The build machine's workarounds stay with the tooling, notes about them included.
+        about_workarounds = sorted(name for name in shipped if b"get-pip" in archive.extractfile(name).read())
     assert (manifest["collection_info"]["namespace"], manifest["collection_info"]["name"]) == ("portsip", "pbx")
-    assert set(SHIPPED) <= set(members)
-    # build_ignore drops only debris: every other file of the checkout ships (galaxy.yml becomes MANIFEST.json).
-    assert sorted(collection_files - set(members) - {"galaxy.yml"}) == []
+    assert about_workarounds == []
+
+
+def test_a_file_git_does_not_track_never_ships(tracked_checkout, tmp_path):
+    # Where a user's export lands when a playbook runs from the checkout, and untracked files in
+    # every folder galaxy.yml's manifest ships from.
+    planted = ["menus.yml", "docs/playbooks/menus.yml", "docs/notes.md", "docs/docsite/rst/draft.rst", "meta/local.yml",
+               "plugins/modules/scratch.py", "tests/simulator/portsip_sim/local.py", "extensions/awx/local.yml"]
+    for path in planted:
+        (tracked_checkout / path).write_text("untracked\n")
+    assert not set(planted) & tracked_files(tracked_checkout)
+
+    shipped = shipped_files(build(tracked_checkout, tmp_path / "dist"))
+    assert sorted(set(planted) & shipped) == []
+    assert "plugins/modules/ivr_action_url.py" in shipped
+
+
+def test_a_guide_page_that_docs_guide_md_lacks_stops_the_build(tracked_checkout, tmp_path):
+    with open(str(tracked_checkout / "docs" / "docsite" / "rst" / "install.rst"), "a") as page:
+        page.write("\nA paragraph added after the last `make guide`.\n")
+    completed = build_command(tracked_checkout, tmp_path / "dist")
+    assert completed.returncode != 0
+    assert "docs/guide.md is not what docs/docsite/rst/ gives: run `make guide`" in completed.stderr
+    assert not (tmp_path / "dist").exists()
 
 
 def test_an_execution_environment_installs_the_collection_and_its_python_requirements(tarball, tmp_path):

@@ -1,5 +1,5 @@
 # -*- coding: utf-8 -*-
-# portsip.pbx get-pip stand-in (this line marks the file as ours: tools/install-get-pip.py
+# portsip.pbx get-pip stand-in (this line marks the file as ours: install-get-pip.py beside it
 # replaces only files that carry it).
 #
 # ansible-test bootstraps pip into each virtual environment it creates by running a cached

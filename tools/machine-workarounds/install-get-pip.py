@@ -1,4 +1,4 @@
-"""Place tools/get_pip_standin.py where ansible-test looks for its cached get-pip script.
+"""Place get_pip_standin.py (beside this file) where ansible-test looks for its cached get-pip script.
 
 ansible-test (sanity --venv, units --venv, ...) bootstraps pip into its virtual environments
 from ~/.ansible/test/cache/get_pip_<pip version with underscores>.py and otherwise downloads
