@@ -13,6 +13,7 @@ URLs use this one decision.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import time
 from urllib.parse import quote
 
 from ansible_collections.portsip.pbx.plugins.module_utils import action_url_fields as fields
@@ -55,8 +56,9 @@ def find(items, url_id=None, name=None):
     else:
         matches = _with_name(items, name)
         if len(matches) > 1:
-            raise Problem("%d action URLs are named %r (ids %s); keep one: delete the others by id "
-                          "(portsip.pbx.ivr_action_url with id and state=absent)"
+            raise Problem("%d action URLs are named %r (ids %s); keep one: portsip.pbx.ivr_action_urls with "
+                          "state=overridden keeps the one that needs the fewest changes and deletes the others, or "
+                          "delete the others by id (portsip.pbx.ivr_action_url with id and state=absent)"
                           % (len(matches), name, ", ".join(item.get("id") for item in matches)))
     return matches[0] if matches else None
 
@@ -164,11 +166,15 @@ def _refuse_unsendable(written, problems):
         raise Problem(*reasons)
 
 
-def write(client, ivr_id, change):
-    """Make the change on the PBX; returns the action URL's id (a new one after a create)."""
+def write(client, ivr_id, change, known=()):
+    """Make the change on the PBX; returns the action URL's id (a new one after a create).
+
+    ``known``: the ids the IVR held when the change was decided; a create whose answer is lost is looked for among the
+    others.
+    """
     if change.action == "create":
         name = change.body["name"]
-        return client.create(_path(ivr_id), change.body, lambda: _id_named(client, ivr_id, name))
+        return client.create(_path(ivr_id), change.body, lambda: _created(client, ivr_id, name, set(known)))
     url_id = change.current["id"]
     if change.action == "update":
         client.update(_path(ivr_id, url_id), change.body)
@@ -177,8 +183,48 @@ def write(client, ivr_id, change):
     return url_id
 
 
+# A run that created an action URL looks again after this long at the least, or after as long as its read of the IVR
+# took to become the create, if longer: by then another run that read the IVR before the create committed has sent
+# its own create too (docs/docsite/rst/localhost.rst, "Runs that overlap").
+SETTLE_SECONDS = 1.0
+
+
+def settle_at(read_at, created_at):
+    """When (time.monotonic) to look again at an IVR read at ``read_at`` whose last create this run made answered at
+    ``created_at``."""
+    return created_at + max(SETTLE_SECONDS, created_at - read_at)
+
+
+def settle(client, ivr_id, creates, update_secrets):
+    """Leave one action URL of each name this run created, where other runs created the same name at the same time.
+
+    ``creates``: [(change, id)] of this run's creates in the IVR, decided on one read of it. One more read shows every
+    copy. The copy with the lowest id stays, a rule every run computes alike; a run whose copy is not that one deletes
+    its own (never another's, so nothing is deleted twice) and makes the one that stays hold its declaration.
+    Returns {own id: id that stays} and the writes made, [(change, id)].
+    """
+    items = action_urls(client, ivr_id)
+    kept, done = {}, []
+    for change, own in creates:
+        copies = sorted(_with_name(items, change.body["name"]), key=lambda item: item["id"])
+        mine = [item for item in copies if item["id"] == own]
+        if not mine or copies[0]["id"] == own:
+            continue
+        client.warn("action URL %r of virtual receptionist %s was created by another run at the same time: the copy "
+                    "with the lowest id (%s) stays, and this run deletes its own (%s)"
+                    % (change.body["name"], ivr_id, copies[0]["id"], own))
+        drop = Change("delete", mine[0], None)
+        done.append((drop, write(client, ivr_id, drop)))
+        kept[own] = copies[0]["id"]
+        hold = decide([copies[0]], change.body, update_secrets)
+        if hold.action:
+            done.append((hold, write(client, ivr_id, hold)))
+    return kept, done
+
+
 def ensure(client, ivr_id, params, check_mode):
     """Create, update or delete one action URL; returns the module result, with its diff."""
+    read_at = time.monotonic()
     items = action_urls(client, ivr_id)
     url_id = params.get("id")
     if url_id is not None and params["state"] == "present" and find(items, url_id) is None:
@@ -188,9 +234,11 @@ def ensure(client, ivr_id, params, check_mode):
                     problems=fields.value_problems(params))
     after = change.after
     if change.action and not check_mode:
-        written = write(client, ivr_id, change)
+        written = write(client, ivr_id, change, [item["id"] for item in items])
         if change.action == "create":
-            after = dict(after, id=written)
+            client.wait(settle_at(read_at, time.monotonic()) - time.monotonic())
+            kept, _writes = settle(client, ivr_id, [(change, written)], params["update_secrets"])
+            after = dict(after, id=kept.get(written, written))
     hidden = fields.secret_header_names(params)
     before = {} if change.current is None else shown(change.current, hidden=hidden)
     if after is None:
@@ -204,9 +252,14 @@ def shown(obj, placeholders=None, hidden=()):
     return fields.settings(fields.masked(obj, placeholders, hidden))
 
 
-def _id_named(client, ivr_id, name):
-    matches = _with_name(action_urls(client, ivr_id), name)
-    return matches[0]["id"] if matches else None
+def _created(client, ivr_id, name, known):
+    """The id of the action URL named ``name`` that a create whose answer was lost made: one not in ``known``."""
+    made = [item["id"] for item in _with_name(action_urls(client, ivr_id), name) if item["id"] not in known]
+    if len(made) > 1:
+        raise PortsipError("the answer to the create was lost, and %d new action URLs are named %r (ids %s): another run "
+                           "created it at the same time, and this run cannot tell its own; portsip.pbx.ivr_action_urls "
+                           "with state=overridden keeps one" % (len(made), name, ", ".join(made)))
+    return made[0] if made else None
 
 
 def _destroy(client, ivr_id, url_id):

@@ -13,10 +13,12 @@ plan without the writes.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 from ansible_collections.portsip.pbx.plugins.module_utils import action_url_fields as fields
-from ansible_collections.portsip.pbx.plugins.module_utils.action_url import Problem, decide, shown, write
+from ansible_collections.portsip.pbx.plugins.module_utils.action_url import Problem, decide, settle, settle_at, shown, write
 from ansible_collections.portsip.pbx.plugins.module_utils.client import PortsipError
 from ansible_collections.portsip.pbx.plugins.module_utils.ivr import action_urls, describe_ivr, list_ivrs, pick_ivr
 
@@ -63,6 +65,8 @@ class _Target:
         self.ivr_id = given.get("ivr_id")
         self.ivr = None  # the IVR as the listing shows it, when it was listed
         self.stored = None
+        self.read_at = None  # time.monotonic() when its read was sent
+        self.created_at = None  # time.monotonic() when the last create this run made in it was answered
 
     @property
     def label(self):
@@ -84,28 +88,85 @@ def run(client, params, check_mode, diff):
                           for target in targets])
     if diff:
         result["diff"] = []
-    for target, change in steps:
-        _make(client, target, change, check_mode, result, hidden)
+    if check_mode:
+        done, failures = [(target, change, change.current and change.current["id"]) for target, change in steps], []
+    else:
+        done, failures = _Writes(client, params["update_secrets"]).make(steps, params["parallelism"])
+    for target, change, url_id in done:
+        _report(result, target, change, url_id, hidden)
     result["after"] = [dict(target.given, action_urls=_after(target, [change for owner, change in steps if owner is target], hidden))
                        for target in targets]
+    if failures:
+        raise WriteFailed(failures[0][1], "; ".join(where for where, _error in failures), result)
     return result
 
 
-def _make(client, target, change, check_mode, result, hidden):
-    """Write one change (unless in check mode) and add it to the result."""
-    name = _name(change)
-    done = dict(ivr_id=target.ivr_id, name=name, action=change.action, fields=change.changed)
-    if not check_mode:
-        try:
-            done["id"] = write(client, target.ivr_id, change)
-        except PortsipError as error:
-            raise WriteFailed(error, "the %s of action URL %r of %s failed" % (change.action, name, target.label), result)
-    elif change.current is not None:
-        done["id"] = change.current["id"]
+def _report(result, target, change, url_id, hidden):
+    """Add one write, done or (in check mode) to be done, to the result."""
+    done = dict(ivr_id=target.ivr_id, name=_name(change), action=change.action, fields=change.changed)
+    if url_id is not None:
+        done["id"] = url_id
     result["changed"] = True
     result["changes"].append(done)
     if "diff" in result:
         result["diff"].append(_diff(target, change, hidden))
+
+
+class _Writes:
+    """The planned writes made IVR by IVR, several IVRs at once, each IVR's in the order planned; then its creates
+    settled with the other runs that created the same names at the same time (action_url.settle)."""
+
+    def __init__(self, client, update_secrets):
+        self.client = client
+        self.update_secrets = update_secrets
+        self.failed = threading.Event()
+
+    def make(self, steps, parallelism):
+        """Returns the writes done, [(target, change, id)] in the order planned, and the failures, [(what failed,
+        error)]. After a failure no write starts, but those under way finish, and the creates made are settled."""
+        by_target = {}
+        for target, change in steps:
+            by_target.setdefault(target, []).append(change)
+        groups = list(by_target.items())
+        if not groups:
+            return [], []
+        with ThreadPoolExecutor(max_workers=min(parallelism, len(groups))) as pool:
+            written = list(pool.map(lambda group: self._write(*group), groups))
+            settled = list(pool.map(self._settle, [(target, creates) for (target, _changes), (_done, creates, _failure)
+                                                   in zip(groups, written)]))
+        done, failures = [], []
+        for (target, _changes), (planned, _creates, failure), (more, settle_failure) in zip(groups, written, settled):
+            done += [(target, change, url_id) for change, url_id in planned + more]
+            failures += [failure for failure in (failure, settle_failure) if failure]
+        return done, failures
+
+    def _write(self, target, changes):
+        """One IVR's writes in order: ([(change, id)] done, [(create, id)] of them, the failure or None)."""
+        done, creates = [], []
+        for change in changes:
+            if self.failed.is_set():
+                break
+            try:
+                url_id = write(self.client, target.ivr_id, change, [item["id"] for item in target.stored])
+            except PortsipError as error:
+                self.failed.set()
+                return done, creates, ("the %s of action URL %r of %s failed" % (change.action, _name(change), target.label), error)
+            done.append((change, url_id))
+            if change.action == "create":
+                creates.append((change, url_id))
+                target.created_at = time.monotonic()
+        return done, creates, None
+
+    def _settle(self, work):
+        """The writes that settle one IVR's creates, and the failure or None."""
+        target, creates = work
+        if not creates:
+            return [], None
+        self.client.wait(settle_at(target.read_at, target.created_at) - time.monotonic())
+        try:
+            return settle(self.client, target.ivr_id, creates, self.update_secrets)[1], None
+        except PortsipError as error:
+            return [], ("looking again at %s after its creates failed" % target.label, error)
 
 
 class _Item:
@@ -180,9 +241,13 @@ def _read(client, targets, parallelism):
     """Read the IVRs' action URLs, at most ``parallelism`` at a time."""
     if not targets:
         return
+
+    def read(target):
+        target.read_at = time.monotonic()
+        target.stored = action_urls(client, target.ivr_id)
+
     with ThreadPoolExecutor(max_workers=min(parallelism, len(targets))) as pool:
-        for target, items in zip(targets, pool.map(lambda target: action_urls(client, target.ivr_id), targets)):
-            target.stored = items
+        list(pool.map(read, targets))
 
 
 def _plan(targets, state, update_secrets):
@@ -191,21 +256,43 @@ def _plan(targets, state, update_secrets):
     problems = []
     whole = state if state in WHOLE else None
     for target in targets:
-        unlisted = []
+        removed = []
         if state == "overridden":
             listed = {item.wanted["name"] for item in target.declared}
-            unlisted = [stored for stored in target.stored if stored.get("name") not in listed]
-        changes = [decide(target.stored, {}, update_secrets, stored["id"], absent=True) for stored in unlisted]
+            removed = [stored for stored in target.stored if stored.get("name") not in listed]
+        changes = []
         for item in target.declared or ():
+            copies = [stored for stored in target.stored if stored.get("name") == item.wanted["name"]]
             try:
-                changes.append(decide(target.stored, item.wanted, update_secrets, absent=state == "deleted", whole=whole,
-                                      problems=item.problems))
+                if state == "deleted":
+                    removed += copies
+                elif state == "overridden" and len(copies) > 1:
+                    keep = _keeper(target.stored, copies, item, update_secrets, whole)
+                    removed += [copy for copy in copies if copy is not keep.current]
+                    changes.append(keep)
+                else:
+                    changes.append(decide(target.stored, item.wanted, update_secrets, whole=whole, problems=item.problems))
             except Problem as problem:
                 problems.append(problem.describe(item.place))
-        steps += [(target, change) for change in changes if change.action]
+        deletes = [decide(target.stored, {}, update_secrets, stored["id"], absent=True) for stored in removed]
+        steps += [(target, change) for change in deletes + changes if change.action]
     if problems:
         raise Problem("; ".join(problems))
     return steps
+
+
+def _keeper(stored, copies, item, update_secrets, whole):
+    """Of the action URLs that share a declared name, the one overridden keeps: the one that needs the fewest
+    changes, then the one with the lowest id; its change. Refused only if each copy's change is."""
+    decided, refusal = [], None
+    for copy in sorted(copies, key=lambda copy: copy["id"]):
+        try:
+            decided.append(decide(stored, item.wanted, update_secrets, copy["id"], whole=whole, problems=item.problems))
+        except Problem as problem:
+            refusal = refusal or problem
+    if not decided:
+        raise refusal
+    return min(decided, key=lambda change: len(change.changed) if change.action else 0)
 
 
 def _name(change):

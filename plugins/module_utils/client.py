@@ -259,8 +259,7 @@ class Client:
             self._verify = ca_path or None
         self._timeout = timeout
         self.redact = Redactor(tuple(secrets) + (password, access_token))
-        warn = warn or (lambda message: None)
-        self._warn = lambda message: warn(self.redact(message))
+        self._report = warn or (lambda message: None)
         self._sleep = sleep
         self._local = threading.local()
         # Held while the token is obtained or renewed; the login's own requests (login=True) never take it.
@@ -363,6 +362,15 @@ class Client:
                 raise PortsipError("paging stopped after %d%s items: the page at skip=%d brought only items already read "
                                    "(does the server ignore skip?)" % (len(items), total, query["skip"]), "GET", path)
 
+    def wait(self, seconds):
+        """Pause the run; the client's sleep, so that tests can drive it."""
+        if seconds > 0:
+            self._sleep(seconds)
+
+    def warn(self, message):
+        """A warning for the user, cleared of every secret the client knows."""
+        self._report(self.redact(message))
+
     # -- plumbing -----------------------------------------------------------
 
     def _call(self, method, path, params=None, body=None, form=None, create=False, login=False):
@@ -406,18 +414,18 @@ class Client:
             delay = backoff_seconds(attempt)
         else:
             delay += random.uniform(0, RETRY_AFTER_JITTER_SECONDS)
-        self._warn("%s %s: %s, retrying in %.1f s (attempt %d of %d)" % (method, path, reason, delay, attempt + 1, MAX_ATTEMPTS))
+        self.warn("%s %s: %s, retrying in %.1f s (attempt %d of %d)" % (method, path, reason, delay, attempt + 1, MAX_ATTEMPTS))
         self._sleep(delay)
 
     def _settle(self, error, find_created):
         delays = settle_delays(error.retry_after, self._timeout)
-        self._warn("%s; looking for it for up to %d s (pbx_timeout) instead of sending it again" % (error, sum(delays)))
+        self.warn("%s; looking for it for up to %d s (pbx_timeout) instead of sending it again" % (error, sum(delays)))
         for delay in delays:
             if delay:
                 self._sleep(delay)
             created = find_created()
             if created is not None:
-                self._warn("%s %s: the object was created after all, so the create is not sent again" % (error.method, error.path))
+                self.warn("%s %s: the object was created after all, so the create is not sent again" % (error.method, error.path))
                 return created
         raise AmbiguousWriteError("%s, and it did not appear within %d s (pbx_timeout). It is not sent again, so "
                                   "that no duplicate can arise if the PBX still commits it: run the task again, it "

@@ -31,8 +31,10 @@ class FakePbx:
         self.urls = {ivr["id"]: [] for ivr in self.ivrs}
         self.calls = []
         self.fail_on = None  # (method, path) answered with HTTP 400
-        self.in_flight = 0
-        self.most_in_flight = 0
+        self.in_flight = {"GET": 0, "POST": 0}
+        self.most_in_flight = {"GET": 0, "POST": 0}  # reads, and writes, under way at once
+        self.waits = []  # each pause a run asked for, in seconds
+        self.warnings = []
         self._lock = threading.Lock()
         self._ids = 0
 
@@ -58,14 +60,22 @@ class FakePbx:
         if self.fail_on == (method, path):
             raise PortsipError("VALIDATE_FAILED url: refused", method, path, 400)
 
-    def get_items(self, path):
+    def _busy(self, method, path):
+        """Record a call and take a little time over it, counting the calls of its method under way at once."""
         with self._lock:
-            self.in_flight += 1
-            self.most_in_flight = max(self.most_in_flight, self.in_flight)
-            self._record("GET", path)
+            self.in_flight[method] += 1
+            self.most_in_flight[method] = max(self.most_in_flight[method], self.in_flight[method])
+            try:
+                self._record(method, path)
+            except PortsipError:
+                self.in_flight[method] -= 1
+                raise
         time.sleep(0.02)
         with self._lock:
-            self.in_flight -= 1
+            self.in_flight[method] -= 1
+
+    def get_items(self, path):
+        self._busy("GET", path)
         ivr_id = path.split("/")[2]
         # Parsed from JSON, as the client hands them over: no key or value is the same object as a constant of the code.
         return json.loads(json.dumps([self._shown(item) for item in self.urls[ivr_id]]))
@@ -75,22 +85,49 @@ class FakePbx:
         return copy.deepcopy(self.ivrs)
 
     def create(self, path, body, find_created):
-        self._record("POST", path)
-        self._ids += 1
-        self.urls[path.split("/")[2]].append(dict(fields.predicted_create(body), id="u%d" % self._ids))
-        return "u%d" % self._ids
+        self._busy("POST", path)
+        with self._lock:
+            self._ids += 1
+            url_id = "u%d" % self._ids
+            self.urls[path.split("/")[2]].append(dict(fields.predicted_create(body), id=url_id))
+        self.on_create(path.split("/")[2], body)
+        return url_id
+
+    def on_create(self, ivr_id, body):
+        """What else happens on the PBX as a create commits: another run's create, in the race tests."""
 
     def update(self, path, body):
-        self._record("POST", path)
-        items = self.urls[path.split("/")[2]]
-        index = next(index for index, item in enumerate(items) if item["id"] == path.split("/")[4])
-        items[index] = dict(items[index], **body)
+        self._busy("POST", path)
+        with self._lock:
+            items = self.urls[path.split("/")[2]]
+            index = next(index for index, item in enumerate(items) if item["id"] == path.split("/")[4])
+            items[index] = dict(items[index], **body)
 
     def destroy(self, path):
-        self._record("POST", path + "/destroy")
+        self._busy("POST", path + "/destroy")
         ivr_id, url_id = path.split("/")[2], path.split("/")[4]
-        self.urls[ivr_id] = [item for item in self.urls[ivr_id] if item["id"] != url_id]
+        with self._lock:
+            self.urls[ivr_id] = [item for item in self.urls[ivr_id] if item["id"] != url_id]
+
+    def wait(self, seconds):
+        self.waits.append(seconds)
+
+    def warn(self, message):
+        self.warnings.append(message)
 
     @property
     def writes(self):
         return [call for call in self.calls if call[0] == "POST"]
+
+
+class RacingPbx(FakePbx):
+    """Another run creates the same action URL as each create of this run commits, with an id sorting before or after."""
+
+    def __init__(self, other_id, other=None, **kwargs):
+        super(RacingPbx, self).__init__(**kwargs)
+        self.other_id = other_id
+        self.other = other or {}
+
+    def on_create(self, ivr_id, body):
+        with self._lock:
+            self.urls[ivr_id].append(dict(fields.predicted_create(dict(body, **self.other)), id=self.other_id))

@@ -12,9 +12,9 @@ import json
 import pytest
 
 from ansible_collections.portsip.pbx.plugins.module_utils import action_url_fields as fields
-from ansible_collections.portsip.pbx.plugins.module_utils.action_url import Problem, decide, ensure, find
+from ansible_collections.portsip.pbx.plugins.module_utils.action_url import Problem, _created, decide, ensure, find
 from ansible_collections.portsip.pbx.plugins.module_utils.client import PortsipError
-from ansible_collections.portsip.pbx.tests.unit.plugins.module_utils.fake_pbx import CRM, VIP, FakePbx
+from ansible_collections.portsip.pbx.tests.unit.plugins.module_utils.fake_pbx import CRM, VIP, FakePbx, RacingPbx
 
 IVR = "ivr-8000"
 
@@ -267,3 +267,37 @@ def test_a_mask_of_wildcards_and_a_header_of_one_star_are_values_not_placeholder
     ensure(pbx, IVR, params(name="crm", dtmf_mask="*;**", headers={"X-App-ID": "crm", "X-Allow": "*"}), check_mode=False)
     assert (pbx.urls[IVR][0]["dtmf_mask"], pbx.urls[IVR][0]["headers"]) == ("*;**", "X-App-ID:crm&X-Allow:*")
     assert ensure(pbx, IVR, params(name="crm", dtmf_mask="**;*", headers="X-App-ID:crm&X-Allow:*"), check_mode=False)["changed"] is False
+
+
+class TestRaces:
+    """A create is looked at again, once, after a pause; of copies other runs made at the same time, the lowest id stays."""
+
+    def test_a_create_costs_one_more_read_after_a_pause(self):
+        pbx = FakePbx()
+        ensure(pbx, IVR, params(**VIP), check_mode=False)
+        assert [method for method, _path in pbx.calls] == ["GET", "POST", "GET"]
+        assert len(pbx.waits) == 1 and pbx.waits[0] > 0.9
+
+    @pytest.mark.parametrize("other, stays", [("a0", "a0"), ("z9", "u1")])
+    def test_the_lowest_id_stays_and_the_result_names_it(self, other, stays):
+        pbx = RacingPbx(other)
+        result = ensure(pbx, IVR, params(**VIP), check_mode=False)
+        assert result["action_url"]["id"] == stays and result["changed"] is True
+        assert stays in [item["id"] for item in pbx.urls[IVR]]
+        assert ("POST", "/ivrs/ivr-8000/action_urls/u1/destroy") in pbx.calls or stays == "u1"
+
+    def test_check_mode_and_updates_never_pause(self):
+        pbx = FakePbx()
+        pbx.seed("8000", VIP)
+        ensure(pbx, IVR, params(name="vip", enabled=True, token="tok-1"), check_mode=False)
+        ensure(pbx, IVR, params(**dict(VIP, name="new")), check_mode=True)
+        assert pbx.waits == []
+
+
+def test_a_lost_create_answer_with_two_new_copies_is_not_guessed():
+    pbx = FakePbx()
+    pbx.seed("8000", CRM)
+    pbx.seed("8000", dict(VIP, name="hook"), dict(VIP, name="hook"))
+    with pytest.raises(PortsipError, match=r"2 new action URLs are named 'hook' \(ids u2, u3\): another run created it"):
+        _created(pbx, IVR, "hook", {"u1"})
+    assert _created(pbx, IVR, "hook", {"u1", "u2"}) == "u3"

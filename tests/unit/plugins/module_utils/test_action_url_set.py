@@ -14,7 +14,7 @@ import pytest
 from ansible_collections.portsip.pbx.plugins.module_utils import action_url_fields as fields
 from ansible_collections.portsip.pbx.plugins.module_utils import action_url_set
 from ansible_collections.portsip.pbx.plugins.module_utils.action_url import Problem
-from ansible_collections.portsip.pbx.tests.unit.plugins.module_utils.fake_pbx import CRM, VIP, FakePbx
+from ansible_collections.portsip.pbx.tests.unit.plugins.module_utils.fake_pbx import CRM, VIP, FakePbx, RacingPbx
 
 SPEC = action_url_set.argument_spec()
 ITEM_OPTIONS = SPEC["config"]["options"]["action_urls"]["options"]
@@ -294,7 +294,7 @@ class TestRun:
                   for number in ("8000", "8200", "8300")]
         pbx.fail_on = ("POST", "/ivrs/ivr-8200/action_urls")
         with pytest.raises(action_url_set.WriteFailed) as raised:
-            run(pbx, config)
+            run(pbx, config, parallelism=1)
         failed = raised.value
         assert failed.where == "the create of action URL 'hook' of virtual receptionist ivr-8200 (name 'IVR 8200', extension 8200) failed"
         assert failed.result["changed"] is True
@@ -306,8 +306,8 @@ class TestRun:
         pbx = FakePbx(ivrs=[str(8000 + number) for number in range(8)])
         run(pbx, [entry(ivr_id=ivr["id"], action_urls=[]) for ivr in pbx.ivrs], parallelism=parallelism)
         assert len(pbx.calls) == 8
-        assert pbx.most_in_flight <= parallelism
-        assert pbx.most_in_flight > 1 or parallelism == 1
+        assert pbx.most_in_flight["GET"] <= parallelism
+        assert pbx.most_in_flight["GET"] > 1 or parallelism == 1
 
 
 class TestOwnOutputFedBack:
@@ -349,3 +349,114 @@ class TestOwnOutputFedBack:
         assert result["after"][0]["action_urls"][0]["token"] == fields.MASK_CHANGED
         again = [entry(ivr="8000", action_urls=[item(**options) for options in result["after"][0]["action_urls"]])]
         assert run(pbx, again)["changed"] is False and pbx.urls["ivr-8000"][0]["token"] == "tok-2"
+
+
+HOOK = dict(name="hook", type="DTMF", dtmf_mask="1", url="https://h.example.com/")
+
+
+class TestParallelWrites:
+    """Writes to different IVRs go side by side, each IVR's in the order planned; the result lists them as planned."""
+
+    def config(self, pbx, per_ivr=3):
+        return [entry(ivr_id=ivr["id"], action_urls=[item(**dict(HOOK, name="hook%d" % n)) for n in range(per_ivr)])
+                for ivr in pbx.ivrs]
+
+    @pytest.mark.parametrize("parallelism", [1, 4])
+    def test_ivrs_are_written_side_by_side_up_to_parallelism(self, parallelism):
+        pbx = FakePbx(ivrs=[str(8000 + number) for number in range(6)])
+        pbx.seed("8003", dict(CRM, name="gone"))
+        result = run(pbx, self.config(pbx), state="overridden", parallelism=parallelism)
+        assert pbx.most_in_flight["POST"] <= parallelism and (pbx.most_in_flight["POST"] > 1 or parallelism == 1)
+        # Each IVR's writes in the order planned, deletes first; the result in the order of the plan.
+        assert [(change["ivr_id"], change["action"], change["name"]) for change in result["changes"]] == [
+            (ivr["id"], action, name) for ivr in pbx.ivrs
+            for action, name in ([("delete", "gone")] if ivr["id"] == "ivr-8003" else []) + [("create", "hook%d" % n) for n in range(3)]]
+        written = [path for method, path in pbx.calls if method == "POST" and path.startswith("/ivrs/ivr-8003/")]
+        assert written[0].endswith("/destroy") and len(written) == 4
+
+    def test_a_failure_stops_new_writes_and_the_result_lists_those_done(self):
+        pbx = FakePbx(ivrs=[str(8000 + number) for number in range(4)])
+        pbx.fail_on = ("POST", "/ivrs/ivr-8001/action_urls")
+        with pytest.raises(action_url_set.WriteFailed) as raised:
+            run(pbx, self.config(pbx), parallelism=4)
+        done = raised.value.result["changes"]
+        created = [path for method, path in pbx.calls if method == "POST" and path.endswith("/action_urls")]
+        # Every create the PBX got is listed, in the order planned; the other IVRs stopped after the failure.
+        assert len(done) == len(created) - 1 < 12
+        assert done == sorted(done, key=lambda change: (change["ivr_id"], change["name"]))
+        assert raised.value.where.startswith("the create of action URL 'hook0' of virtual receptionist ivr-8001")
+
+
+class TestRaces:
+    """Runs that create the same name at the same time end with one copy: the one with the lowest id."""
+
+    def test_a_create_is_looked_at_again_once_per_ivr_after_a_pause(self):
+        pbx = FakePbx()
+        run(pbx, [entry(ivr_id="ivr-8000", action_urls=[item(**HOOK), item(**dict(HOOK, name="hook2"))]),
+                  entry(ivr_id="ivr-8200", action_urls=[])])
+        reads = [path for method, path in pbx.calls if method == "GET"]
+        assert reads == ["/ivrs/ivr-8000/action_urls", "/ivrs/ivr-8200/action_urls", "/ivrs/ivr-8000/action_urls"]
+        assert len(pbx.waits) == 1 and pbx.waits[0] > 0.9
+
+    def test_an_unchanged_run_reads_once_per_ivr_and_never_pauses(self):
+        pbx = FakePbx()
+        pbx.seed("8000", CRM)
+        run(pbx, [entry(ivr_id="ivr-8000", action_urls=[item(name="crm")])])
+        assert pbx.calls == [("GET", "/ivrs/ivr-8000/action_urls")] and pbx.waits == []
+
+    def test_a_run_whose_copy_has_not_the_lowest_id_deletes_its_own(self):
+        pbx = RacingPbx("a0")  # sorts before this run's "u1"
+        result = run(pbx, [entry(ivr_id="ivr-8000", action_urls=[item(**HOOK)])])
+        assert [item["id"] for item in pbx.urls["ivr-8000"]] == ["a0"]
+        assert [(change["action"], change["id"]) for change in result["changes"]] == [("create", "u1"), ("delete", "u1")]
+        assert pbx.warnings == ["action URL 'hook' of virtual receptionist ivr-8000 was created by another run at the same "
+                                "time: the copy with the lowest id (a0) stays, and this run deletes its own (u1)"]
+
+    def test_a_run_whose_copy_has_the_lowest_id_keeps_it(self):
+        pbx = RacingPbx("z9")
+        result = run(pbx, [entry(ivr_id="ivr-8000", action_urls=[item(**HOOK)])])
+        assert sorted(item["id"] for item in pbx.urls["ivr-8000"]) == ["u1", "z9"], "the other run deletes its own"
+        assert [change["action"] for change in result["changes"]] == ["create"] and pbx.warnings == []
+
+    def test_the_copy_that_stays_is_made_to_hold_this_runs_declaration(self):
+        pbx = RacingPbx("a0", other={"url": "https://other.example.com/"})
+        result = run(pbx, [entry(ivr_id="ivr-8000", action_urls=[item(**HOOK)])])
+        [kept] = pbx.urls["ivr-8000"]
+        assert (kept["id"], kept["url"]) == ("a0", HOOK["url"])
+        assert [(change["action"], change["id"]) for change in result["changes"]] == [
+            ("create", "u1"), ("delete", "u1"), ("update", "a0")]
+
+
+class TestRepair:
+    """overridden reduces a name stored several times to one action URL; the other states refuse, naming the ids."""
+
+    def test_overridden_keeps_the_copy_that_needs_the_fewest_changes(self):
+        pbx = FakePbx(secrets="clear")
+        pbx.seed("8000", dict(HOOK, url="https://far.example.com/", dtmf_mask="9"), dict(HOOK, dtmf_mask="9"), dict(HOOK))
+        result = run(pbx, [entry(ivr_id="ivr-8000", action_urls=[item(**HOOK)])], state="overridden")
+        assert [item["id"] for item in pbx.urls["ivr-8000"]] == ["u3"]
+        assert [(change["action"], change["id"]) for change in result["changes"]] == [("delete", "u1"), ("delete", "u2")]
+
+    def test_ties_keep_the_lowest_id_and_update_it(self):
+        pbx = FakePbx(secrets="clear")
+        pbx.seed("8000", dict(HOOK, dtmf_mask="9"), dict(HOOK, dtmf_mask="8"))
+        checked = run(pbx, [entry(ivr_id="ivr-8000", action_urls=[item(**HOOK)])], check_mode=True, state="overridden")
+        result = run(pbx, [entry(ivr_id="ivr-8000", action_urls=[item(**HOOK)])], state="overridden")
+        assert checked["changes"] == result["changes"] and checked["diff"] == result["diff"]
+        assert [(change["action"], change["id"]) for change in result["changes"]] == [("delete", "u2"), ("update", "u1")]
+        assert [(item["id"], item["dtmf_mask"]) for item in pbx.urls["ivr-8000"]] == [("u1", "1")]
+
+    @pytest.mark.parametrize("state", ["merged", "replaced"])
+    def test_merged_and_replaced_refuse_naming_the_ids_and_overridden(self, state):
+        pbx = FakePbx()
+        pbx.seed("8000", HOOK, HOOK)
+        with pytest.raises(Problem, match=r"2 action URLs are named 'hook' \(ids u1, u2\); keep one: portsip.pbx.ivr_action_urls "
+                                          r"with state=overridden keeps the one that needs the fewest changes"):
+            run(pbx, [entry(ivr_id="ivr-8000", action_urls=[item(**HOOK)])], state=state)
+        assert pbx.writes == []
+
+    def test_deleted_deletes_every_copy(self):
+        pbx = FakePbx()
+        pbx.seed("8000", HOOK, HOOK, CRM)
+        run(pbx, [entry(ivr_id="ivr-8000", action_urls=[item(name="hook")])], state="deleted")
+        assert pbx.names("8000") == ["crm"]
