@@ -21,6 +21,19 @@ from ansible_collections.portsip.pbx.plugins.module_utils.client import PortsipE
 from ansible_collections.portsip.pbx.plugins.module_utils.ivr import action_urls, ivr_path
 
 
+def argument_spec():
+    """The options of portsip.pbx.ivr_action_url, besides the connection's."""
+    spec = dict(
+        ivr_id=dict(type="str"),
+        ivr=dict(type="str"),
+        id=dict(type="str"),
+        state=dict(type="str", choices=["present", "absent"], default="present"),
+        update_secrets=dict(type="str", choices=["on_create", "always"], default="on_create", no_log=False),
+    )
+    spec.update(fields.argument_spec())
+    return spec
+
+
 class Problem(Exception):
     """The declaration cannot be applied to what is on the PBX; nothing was written.
 
@@ -210,13 +223,19 @@ def settle(client, ivr_id, creates, update_secrets):
         mine = [item for item in copies if item["id"] == own]
         if not mine or copies[0]["id"] == own:
             continue
+        name, stays = change.body["name"], copies[0]
         client.warn("action URL %r of virtual receptionist %s was created by another run at the same time: the copy "
-                    "with the lowest id (%s) stays, and this run deletes its own (%s)"
-                    % (change.body["name"], ivr_id, copies[0]["id"], own))
+                    "with the lowest id (%s) stays, and this run deletes its own (%s)" % (name, ivr_id, stays["id"], own))
         drop = Change("delete", mine[0], None)
         done.append((drop, write(client, ivr_id, drop)))
-        kept[own] = copies[0]["id"]
-        hold = decide([copies[0]], change.body, update_secrets)
+        kept[own] = stays["id"]
+        try:
+            hold = decide([stays], change.body, update_secrets)
+        except Problem as problem:
+            # The other run declared it otherwise, and holding this declaration would risk its secret: it stays as
+            # that run made it, and the next run of either declaration converges.
+            client.warn("action URL %r of virtual receptionist %s stays as the other run made it: %s" % (name, ivr_id, problem))
+            continue
         if hold.action:
             done.append((hold, write(client, ivr_id, hold)))
     return kept, done

@@ -286,23 +286,15 @@ diff:
 """
 
 from ansible_collections.portsip.pbx.plugins.module_utils import action_url_fields as fields
-from ansible_collections.portsip.pbx.plugins.module_utils.action_url import Problem, ensure
+from ansible_collections.portsip.pbx.plugins.module_utils.action_url import Problem, argument_spec, ensure
 from ansible_collections.portsip.pbx.plugins.module_utils.client import PortsipError
 from ansible_collections.portsip.pbx.plugins.module_utils.ivr import find_ivr
 from ansible_collections.portsip.pbx.plugins.module_utils.module import PortsipModule
 
 
 def main():
-    argument_spec = dict(
-        ivr_id=dict(type="str"),
-        ivr=dict(type="str"),
-        id=dict(type="str"),
-        state=dict(type="str", choices=["present", "absent"], default="present"),
-        update_secrets=dict(type="str", choices=["on_create", "always"], default="on_create", no_log=False),
-    )
-    argument_spec.update(fields.argument_spec())
     module = PortsipModule(
-        argument_spec=argument_spec,
+        argument_spec=argument_spec(),
         mutually_exclusive=[("ivr_id", "ivr")],
         required_one_of=[("ivr_id", "ivr"), ("name", "id")],
         supports_check_mode=True,

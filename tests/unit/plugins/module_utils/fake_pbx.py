@@ -130,4 +130,6 @@ class RacingPbx(FakePbx):
 
     def on_create(self, ivr_id, body):
         with self._lock:
-            self.urls[ivr_id].append(dict(fields.predicted_create(dict(body, **self.other)), id=self.other_id))
+            others = sum(1 for items in self.urls.values() for item in items if item["id"].startswith(self.other_id))
+            url_id = self.other_id + ("-%d" % others if others else "")
+            self.urls[ivr_id].append(dict(fields.predicted_create(dict(body, **self.other)), id=url_id))

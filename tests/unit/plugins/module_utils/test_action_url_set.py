@@ -460,3 +460,15 @@ class TestRepair:
         pbx.seed("8000", HOOK, HOOK, CRM)
         run(pbx, [entry(ivr_id="ivr-8000", action_urls=[item(name="hook")])], state="deleted")
         assert pbx.names("8000") == ["crm"]
+
+
+def test_a_race_lost_to_a_copy_whose_secret_would_be_risked_still_deletes_every_own_copy():
+    # The other run declared another url and a credential header the PBX masks: this run cannot make its copy hold
+    # this declaration without risking that header, so it leaves it, and still settles each of its names.
+    pbx = RacingPbx("a0", other={"url": "https://other.example.com/", "headers": "Authorization:Bearer other-token"},
+                    secrets="masked")
+    pbx._shown = lambda item: dict(item, headers=(fields.mask_headers(item.get("headers")) or "").replace(fields.MASK, "******"))
+    result = run(pbx, [entry(ivr_id="ivr-8000", action_urls=[item(**HOOK), item(**dict(HOOK, name="hook2"))])])
+    assert sorted(item["name"] for item in pbx.urls["ivr-8000"]) == ["hook", "hook2"]
+    assert [change["action"] for change in result["changes"]] == ["create", "create", "delete", "delete"]
+    assert any("stays as the other run made it" in warning for warning in pbx.warnings)
