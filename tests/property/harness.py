@@ -68,6 +68,11 @@ def _write_kind(path):
     return "create" if re.fullmatch(CREATE_PATH, path) else "update"
 
 
+def created_in(run):
+    """How many IVRs ``run`` created an action URL in: each costs a read more, to look for other runs' copies."""
+    return len({entry["path"] for entry in run.writes if re.fullmatch(CREATE_PATH, entry["path"])})
+
+
 def lost_answer_of(run):
     """The fault that took a write's answer in ``run``, if any."""
     return next((entry["fault"] for entry in run.writes if entry["fault"]), None)

@@ -183,9 +183,12 @@ def stored_action_url(draw, name):
 
 @st.composite
 def stored_ivr(draw, min_size=0, max_size=12, duplicates=False):
-    """``min_size`` to ``max_size`` stored action URLs; their exact names are unique unless ``duplicates``."""
-    names = draw(st.lists(st.sampled_from(NAMES), min_size=min_size, max_size=max_size, unique=not duplicates),
+    """``min_size`` to ``max_size`` stored action URLs; their exact names are unique, unless ``duplicates``: then at
+    least one name is held twice."""
+    names = draw(st.lists(st.sampled_from(NAMES), min_size=max(min_size, duplicates), max_size=max_size, unique=not duplicates),
                  label="stored names")
+    if duplicates:
+        names.append(names[0])
     return [draw(stored_action_url(name), label="stored %r" % name) for name in names]
 
 

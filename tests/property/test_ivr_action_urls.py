@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 from ansible_collections.portsip.pbx.plugins.module_utils import action_url_fields as fields
 from ansible_collections.portsip.pbx.plugins.modules import ivr_action_urls
 
-from harness import CREATE_PATH, DESTROY_PATH, IVR_NUMBERS, Runs, listing_requests
+from harness import CREATE_PATH, DESTROY_PATH, IVR_NUMBERS, Runs, created_in, listing_requests
 from invariants import crowded_names, declared_secrets, erased_secrets, leaked, satisfies, secret_values
-from strategies import IvrId, server_modes, set_examples, stored_ivr
+from strategies import IvrId, options, server_modes, set_examples, stored_ivr
 
 
 class Scenario(Runs):
@@ -148,7 +148,7 @@ def test_no_name_is_held_by_two_action_urls(pbx, example):
 @given(set_examples(IVR_NUMBERS))
 def test_requests_stay_within_the_documented_budget(pbx, example):
     """One read per listed IVR, one listing when any entry names its IVR by number (in pages as the PBX cuts it), one
-    write per change.
+    write per change, and one read more of each IVR where the run created, to look for other runs' copies.
 
     A create whose answer is lost adds the read that finds it; a delete whose answer is lost adds its retry,
     answered 400 or 404, and the read that proves the object gone.
@@ -159,7 +159,7 @@ def test_requests_stay_within_the_documented_budget(pbx, example):
         writes = 0 if done.failed or done is run.check else len(done.result["changes"])
         reads = len(run.params["config"]) + listing
         if done is run.real and not done.failed:
-            reads += done.lost(CREATE_PATH) + done.lost(DESTROY_PATH)
+            reads += created_in(done) + done.lost(CREATE_PATH) + done.lost(DESTROY_PATH)
             writes += done.lost(DESTROY_PATH)
         assert len(done.writes) == writes, done.log
         assert len(done.log) == reads + writes, done.log
@@ -180,13 +180,42 @@ def test_each_ivr_is_written_deletes_first(pbx, example):
         assert kinds == sorted(kinds), run.real.log
 
 
-@given(set_examples(IVR_NUMBERS, duplicates=True))
-def test_a_name_stored_twice_is_refused_without_writes(pbx, example):
+@st.composite
+def duplicate_examples(draw, states=("merged", "replaced", "overridden", "deleted")):
+    """An IVR holding a name twice or more, and a declaration of that name in one of ``states``."""
+    stored = draw(stored_ivr(duplicates=True), label="stored")
+    state = draw(st.sampled_from(states), label="state")
+    item = {"name": stored[-1]["name"]}
+    if state != "deleted":
+        item.update(draw(options(exists=True, whole=state in ("replaced", "overridden")), label="options"))
+    return dict(mode=draw(server_modes(), label="mode"), stored=[stored, [], []],
+                declaration={"config": [{"ivr_id": IvrId(0), "action_urls": [item]}], "state": state,
+                             "update_secrets": "on_create", "parallelism": 4})
+
+
+@given(duplicate_examples(states=("overridden",)))
+def test_overridden_keeps_one_copy_of_a_name_stored_twice(pbx, example):
+    _assert_a_name_stored_twice_is_repaired_or_refused(pbx, example)
+
+
+@given(st.one_of(duplicate_examples(), set_examples(IVR_NUMBERS, duplicates=True)))
+def test_a_name_stored_twice_is_repaired_by_overridden_and_refused_by_merged_and_replaced(pbx, example):
+    _assert_a_name_stored_twice_is_repaired_or_refused(pbx, example)
+
+
+def _assert_a_name_stored_twice_is_repaired_or_refused(pbx, example):
+    """overridden keeps one copy of each declared name, deleted deletes them all; merged and replaced refuse a
+    declared name stored twice, writing nothing."""
     run = Scenario(pbx, example)
     crowded = {(ivr_id, name) for ivr_id, name, _count in crowded_names(run.before)}
     declared = {(ivr_id, item["name"]) for ivr_id, items in run.entries() for item in items or ()}
-    if crowded & declared and run.state != "deleted":
-        assert run.real.failed and "action URLs are named" in run.real.result["msg"]
+    if crowded & declared:
+        event("a declared name stored twice, %s" % run.state)
+        if run.state in ("merged", "replaced"):
+            assert run.real.failed and "action URLs are named" in run.real.result["msg"]
+        elif not run.refused:
+            assert not run.real.failed, run.real.result
+            assert not {(ivr_id, name) for ivr_id, name, _count in crowded_names(run.after)} & declared
     if run.real.failed:
         assert run.real.writes == [] and run.after == run.before
 
