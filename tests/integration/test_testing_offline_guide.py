@@ -12,8 +12,8 @@ ones. A command that starts the simulator (in the foreground, on the page) runs 
 later stops the one before.
 
 Each command must exit 0 and print the lines the page shows under it (a number with a decimal point and "..."
-stand for any text); a "# changed=0" comment must hold in the PLAY RECAP; and no warning may appear that the page
-does not show.
+stand for any text); a "# changed=0" comment must hold in the PLAY RECAP; no warning may appear that the page
+does not show, and no password.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -136,6 +136,7 @@ def test_every_command_works_as_written(tmp_path):
             assert re.search(pattern(line), command.output, re.MULTILINE), "%s\nexpected: %s" % (shown, line)
         if "# changed=0" in command.text:
             assert re.search(r"^localhost\s+: ok=\d+\s+changed=0\s", command.output, re.MULTILINE), shown
+        assert "demosecret42" not in command.output and "portsip123" not in command.output, shown
         warnings = [line for line in command.output.splitlines() if "[WARNING]" in line]
         unexplained = [line for line in warnings if not any(re.search(pattern(shown_line), line) for shown_line in command.expected)]
         assert unexplained == [], shown
