@@ -2,7 +2,8 @@
 #
 # Every target builds .venv/ first if needed (tools/venv.sh: newest working Python >= 3.11,
 # override with PYTHON=/path/to/python3; rebuilt when requirements-dev.txt, constraints-dev.txt
-# or requirements.txt change). Test targets run against a fresh copy of the tree in
+# or requirements.txt change); `make demo` builds only the small .venv-demo/ (demo/requirements.txt).
+# Test targets run against a fresh copy of the tree in
 # .build/collections/ansible_collections/portsip/pbx (tools/stage.sh).
 
 SHELL := /bin/bash
@@ -45,7 +46,7 @@ help:
 	@echo 'make ansible-units   ansible-test units --venv --python <venv Python> (tests/unit)'
 	@echo 'make integration     pytest tests/integration (playbooks against the simulator)'
 	@echo 'make sanity          ansible-test sanity --venv --python <venv Python>'
-	@echo 'make demo            build + install the collection, run demo/demo.yml against the simulator'
+	@echo 'make demo            in .venv-demo/ (ansible-core, requests): build + install the collection, run demo/demo.yml against the simulator'
 	@echo 'make build           build the collection tarball into .build/dist/ (files git tracks, listed in galaxy.yml)'
 	@echo 'make guide           docs/guide.md: the user guide (docs/docsite/rst/) as one page for Galaxy'
 	@echo 'make release VERSION=x.y.z   version, changelog, build, import check, commit, tag (clean tree only)'
@@ -139,7 +140,10 @@ release: venv
 guide: venv
 	"$(VENV_BIN)/python" tools/guide-md.py
 
-demo: venv
+# Not the development .venv/: only what the demo runs (demo/requirements.txt), so a first
+# `make demo` takes seconds.
+demo:
+	@tools/venv.sh .venv-demo demo/requirements.txt
 	tools/demo.sh
 
 # tox finds python3.11/3.12/3.13 through PATH. tox.ini points its envs at the staged copy.
@@ -164,7 +168,7 @@ mutation: stage
 
 clean:
 	rm -rf .build tests/output .ansible .pytest_cache
-	find . -path ./.venv -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
+	find . -path './.venv*' -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
 
 distclean: clean
-	rm -rf .venv .venv-import .venv-mutation .tox
+	rm -rf .venv .venv-demo .venv-import .venv-mutation .tox

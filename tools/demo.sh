@@ -8,11 +8,11 @@
 # Every run ends with the round trip: export the main menu with ivr_action_urls (gathered) and
 # apply the export with overridden, which the playbook asserts changes nothing.
 # The simulator is stopped on every exit path. Exits non-zero if a step fails.
-# Expects .venv/ to exist (make demo builds it first). Logs: .build/demo/.
+# Expects .venv-demo/ to exist (make demo builds it first). Logs: .build/demo/.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-venv="$root/.venv"
+venv="$root/.venv-demo"
 work="$root/.build/demo"
 dist="$work/dist"
 collections="$work/collections"

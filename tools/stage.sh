@@ -37,7 +37,7 @@ elif [ "${1:-}" = --tracked ]; then
     echo "stage: $root is not a git checkout: cannot tell which files git tracks" >&2
     exit 1
 else
-    tar --exclude=./.git --exclude=./.venv --exclude=./.build --exclude=./.ansible \
+    tar --exclude=./.git --exclude='./.venv*' --exclude=./.build --exclude=./.ansible \
         --exclude=./tests/output --exclude='__pycache__' --exclude=./.pytest_cache \
         -cf - . | tar -xf - -C "$dest"
 fi

@@ -37,9 +37,12 @@ fi
 echo "venv: building $name/ with Python $version ($py) from ${requirements#"$root"/}"
 rm -rf "$venv"
 "$py" -m venv "$venv"
-# pip's output goes to a log (this machine's pip config adds noisy warnings); shown on failure.
-if ! "$venv/bin/python" -m pip install --disable-pip-version-check -r "$requirements" \
-        >"$venv/pip-install.log" 2>&1; then
+# pip's output goes to a log (this machine's pip config adds noisy warnings), shown on failure;
+# each package is named as pip starts on it, so a long install is never silent.
+if ! "$venv/bin/python" -m pip install --disable-pip-version-check -r "$requirements" 2>&1 \
+        | tee "$venv/pip-install.log" \
+        | awk '/^Collecting / { sub(/[<>=!~;\[].*/, "", $2); print "venv:   " $2; fflush() }
+               /^Installing collected packages/ { print "venv: installing them"; fflush() }'; then
     tail -n 40 "$venv/pip-install.log" >&2
     echo "venv: pip install failed (full log: $name/pip-install.log)" >&2
     exit 1

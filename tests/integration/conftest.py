@@ -108,12 +108,18 @@ class Pbx:
         env.update(overrides)
         return {key: value for key, value in env.items() if value is not None}
 
-    def run(self, tasks, check=False, diff=False, verbosity=0, extra_vars=None, env=None, plays=None):
-        """Run a playbook of ``tasks`` (or whole ``plays``) on localhost; returns a Run."""
-        playbook = self.tmp_path / "playbook.yml"
-        if plays is None:
-            plays = [{"name": "Test", "hosts": "localhost", "gather_facts": False, "tasks": tasks}]
-        playbook.write_text(yaml.safe_dump(plays, sort_keys=False))
+    def run(self, tasks, check=False, diff=False, verbosity=0, extra_vars=None, env=None, plays=None, playbook=None,
+            cwd=None, settings=None):
+        """Run a playbook of ``tasks`` (or whole ``plays``, or the ``playbook`` file as it is) on localhost; returns a Run.
+
+        cwd: where ansible-playbook runs; settings: more environment for it (a callback named in
+        ANSIBLE_CALLBACKS_ENABLED there is enabled beside the test's own).
+        """
+        if playbook is None:
+            playbook = self.tmp_path / "playbook.yml"
+            if plays is None:
+                plays = [{"name": "Test", "hosts": "localhost", "gather_facts": False, "tasks": tasks}]
+            playbook.write_text(yaml.safe_dump(plays, sort_keys=False))
         inventory = self.tmp_path / "inventory.ini"
         inventory.write_text("localhost ansible_connection=local ansible_python_interpreter=%s\n" % sys.executable)
         record = self.tmp_path / "results.jsonl"
@@ -133,9 +139,12 @@ class Pbx:
             if key.startswith("PORTSIP_"):
                 del run_env[key]
         run_env.update(self.connection_env() if env is None else env)
+        settings = dict(settings or {})
+        callbacks = [settings.pop("ANSIBLE_CALLBACKS_ENABLED", None), "portsip_test_record"]
+        run_env.update(settings)
         run_env.update(
             ANSIBLE_CALLBACK_PLUGINS=os.path.join(HERE, "callback_plugins"),
-            ANSIBLE_CALLBACKS_ENABLED="portsip_test_record",
+            ANSIBLE_CALLBACKS_ENABLED=",".join(callback for callback in callbacks if callback),
             PORTSIP_TEST_RECORD=str(record),
             PORTSIP_TEST_SIM_URL=self.sim.base_url,
             PORTSIP_TEST_SIM_CA=self.sim.ca_file or "",
@@ -144,7 +153,7 @@ class Pbx:
             ANSIBLE_LOCALHOST_WARNING="0",
         )
         self.control.clear_log()
-        completed = subprocess.run(command, env=run_env, capture_output=True, text=True, timeout=600, check=False)
+        completed = subprocess.run(command, cwd=cwd, env=run_env, capture_output=True, text=True, timeout=600, check=False)
         results = []
         if record.exists():
             results = [json.loads(line) for line in record.read_text().splitlines()]

@@ -8,6 +8,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import os
+import shutil
 
 import yaml
 
@@ -29,13 +30,21 @@ def stored(pbx):
 
 
 def test_export_then_apply_round_trip(pbx, tmp_path):
+    """With no menus_file, both playbooks use menus.yml where they run, never the folder they are in."""
     pbx.control.seed(ivrs=[{"id": pbx.ivr_id, "action_urls": [CRM]},
                            {"name": "Support", "extension_number": "8200", "action_urls": [SUPPORT]}])
-    menus_file = str(tmp_path / "menus.yml")
-    export = pbx.run(None, plays=plays("export_menus.yml"), extra_vars={"menus_file": menus_file})
+    # The playbooks as an installed collection holds them, run from a folder of the user's.
+    installed = tmp_path / "collection" / "docs" / "playbooks"
+    installed.mkdir(parents=True)
+    for name in ("export_menus.yml", "apply_menus.yml"):
+        shutil.copy(os.path.join(PLAYBOOKS, name), str(installed))
+    work = tmp_path / "work"
+    work.mkdir()
+    export = pbx.run(None, playbook=installed / "export_menus.yml", cwd=str(work))
     assert export.rc == 0, export.output
     assert export.writes == []
-    with open(menus_file, encoding="utf-8") as handle:
+    assert sorted(os.listdir(str(installed))) == ["apply_menus.yml", "export_menus.yml"]
+    with open(str(work / "menus.yml"), encoding="utf-8") as handle:
         text = handle.read()
     assert PASSWORD not in text and "password" not in text and "********" not in text
     menus = yaml.safe_load(text)["ivr_menus"]
@@ -43,7 +52,7 @@ def test_export_then_apply_round_trip(pbx, tmp_path):
         "8000": ["crm-lookup"], "8200": ["support-hook"]}
 
     for check in (True, False):
-        run = pbx.run(None, plays=plays("apply_menus.yml"), extra_vars={"menus_file": menus_file}, check=check, diff=True)
+        run = pbx.run(None, playbook=installed / "apply_menus.yml", cwd=str(work), check=check, diff=True)
         assert run.rc == 0, run.output
         assert not run.changed and run.writes == [] and run.results[-1]["applied.changes"] == []
     assert pbx.control.state()["ivrs"][0]["action_urls"][0]["password"] == PASSWORD  # left out, so kept
