@@ -29,9 +29,10 @@ selections (--scenario):
 examples:
   make bench                                                   every scenario, then docs/performance.md
   make bench BENCH_ARGS="--quick"                              a smoke run, no report
+  make bench BENCH_ARGS="--scenario overlapping-writes"        only the overlapping-writes scenarios
   make bench BENCH_ARGS="--scenario uri-get,module-unchanged"  only those two scenarios
 """ % ("\n".join("  %-38s %s" % (scenario.name, scenario.label) for scenario in SCENARIOS),
-       "\n".join("  %-20s %s" % (name, ", ".join(names)) for name, names in SELECTIONS.items()))
+       "\n".join("  %-38s %s" % (name, ", ".join(names)) for name, names in SELECTIONS.items()))
 
 
 def run(argv=None):
@@ -50,7 +51,7 @@ def main(argv=None):
     if args.report_from:
         results = store.load(args.report_from)
     else:
-        lengths = LoopLengths(args.tasks, args.info_tasks, args.whole_tasks)
+        lengths = LoopLengths(args.tasks, args.info_tasks, args.whole_tasks, args.overlap_tasks)
         results = measure_all(selected(args.scenario), lengths, args.rounds, args.profile_runs, args.collections_path,
                               with_profile=not args.scenario)
         if args.save:
@@ -89,6 +90,8 @@ def parse_args(argv):
                         help="N, the loop length of every one-task-per-object scenario (default 50)")
     parser.add_argument("--info-tasks", type=int, metavar="N", help="the loop length of the ivr_action_url_info scenarios (default N / 5)")
     parser.add_argument("--whole-tasks", type=int, metavar="K", help="K, the loop length of the whole-IVR scenarios (default N / 10)")
+    parser.add_argument("--overlap-tasks", type=int, metavar="N", default=1,
+                        help="the loop length of the overlapping-writes scenarios, 1000 writes per task (default 1)")
     parser.add_argument("--rounds", type=int, metavar="N", default=3, help="rounds; the report gives medians (default 3)")
     parser.add_argument("--profile-runs", type=int, metavar="N", default=7, help="repetitions of each start-up probe (default 7)")
     parser.add_argument("--quick", action="store_true",
@@ -110,7 +113,7 @@ def parse_args(argv):
 
 def apply_defaults(args):
     if args.quick:
-        args.tasks, args.info_tasks, args.whole_tasks, args.rounds, args.profile_runs = 5, 5, 1, 1, 3
+        args.tasks, args.info_tasks, args.whole_tasks, args.overlap_tasks, args.rounds, args.profile_runs = 5, 5, 1, 1, 1, 3
     if args.output is None:
         # A smoke run's numbers are too rough to replace the committed report.
         args.output = "-" if args.quick else os.path.join(ROOT, "docs", "performance.md")
@@ -125,5 +128,5 @@ def apply_defaults(args):
 def check(parser, args):
     if unknown(args.scenario):
         parser.error("unknown scenarios: %s (see --help)" % ", ".join(unknown(args.scenario)))
-    if min(args.tasks, args.info_tasks, args.whole_tasks, args.rounds, args.profile_runs) < 1:
-        parser.error("--tasks, --info-tasks, --whole-tasks, --rounds and --profile-runs must be 1 or more")
+    if min(args.tasks, args.info_tasks, args.whole_tasks, args.overlap_tasks, args.rounds, args.profile_runs) < 1:
+        parser.error("--tasks, --info-tasks, --whole-tasks, --overlap-tasks, --rounds and --profile-runs must be 1 or more")

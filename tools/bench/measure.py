@@ -43,7 +43,8 @@ def measure_in(workdir, scenarios, info, profile_runs, collections_path, with_pr
     collections_path, collection = find_collections_path(collections_path, workdir)
     print("portsip.pbx from %s; Python %s (%s); ansible-core %s" % (collection, info.python, sys.executable, info.ansible_core))
     lengths = info.lengths
-    print("N = %d (%d for ivr_action_url_info), K = %d, %d round(s)" % (lengths.tasks, lengths.info_tasks, lengths.whole_tasks, info.rounds))
+    print("N = %d (%d for ivr_action_url_info), K = %d (%d for overlapping writes), %d round(s)" % (
+        lengths.tasks, lengths.info_tasks, lengths.whole_tasks, lengths.overlap_tasks, info.rounds))
     runner = Runner(workdir, collections_path)
     if any(scenario.family != PER_OBJECT for scenario in scenarios):
         info.parallelism = runner.option_default("portsip.pbx.ivr_action_urls", "parallelism")

@@ -79,6 +79,13 @@ def whole_configs_by_id(sim):
             for version, request_timeout in WHOLE_VERSIONS}
 
 
+def whole_configs_by_number():
+    """{version: ivr_action_urls config naming each IVR by extension number}, the same on every whole simulator."""
+    return {version: [{"ivr": whole_extension(number), "action_urls": whole_urls(number, request_timeout)}
+                      for number in range(1, WHOLE_IVRS + 1)]
+            for version, request_timeout in WHOLE_VERSIONS}
+
+
 class Pbx:
     """A running simulator and what a playbook needs to reach it.
 

@@ -11,10 +11,10 @@ import os
 
 from bench.limits import limits
 from bench.pbx import INFO_URLS_PER_IVR, LATENCY, WHOLE_IVRS, WHOLE_URLS, WHOLE_URLS_PER_IVR
-from bench.scenarios import MEASURING_ORDER, WHOLE_IVRS_FAMILY
+from bench.scenarios import MEASURING_ORDER, OVERLAPPING_WRITES, WHOLE_IVRS_FAMILY
 from bench.startup_report import startup_section
-from bench.tables import markdown_table, per_object_table, whole_table
-from bench.targets import verdicts
+from bench.tables import latency_table, markdown_table, per_object_table, whole_table
+from bench.targets import OVERLAPPING_REQUESTS, verdicts
 
 
 def write(path, results):
@@ -43,9 +43,10 @@ def heading(info):
         "- Machine: %d cores, %s; load average %.2f at the start, %.2f at the end" % (
             info.cores, info.cpu_model, info.load_start, info.load_end),
         "- Python %s, ansible-core %s, requests %s" % (info.python, info.ansible_core, info.requests),
-        "- N = %d tasks per scenario (%d for ivr_action_url_info, which is in no ratio; K = %d for ivr_action_urls), %d round%s, "
-        "medians; the run took %.1f min" % (lengths.tasks, lengths.info_tasks, lengths.whole_tasks, info.rounds,
-                                            "" if info.rounds == 1 else "s", info.duration / 60),
+        "- N = %d tasks per scenario (%d for ivr_action_url_info, which is in no ratio; K = %d for the whole-IVR scenarios, %d for "
+        "the overlapping-writes ones), %d round%s, medians; the run took %.1f min" % (
+            lengths.tasks, lengths.info_tasks, lengths.whole_tasks, lengths.overlap_tasks, info.rounds, "" if info.rounds == 1 else "s",
+            info.duration / 60),
     ]
 
 
@@ -76,6 +77,14 @@ def method():
         "%d. The change scenario's items go back and forth between request_timeout 5 and 2, so every task changes every "
         "action URL. The *-latency scenarios run against a simulator that delays every answer by %.0f ms (its `latency` switch); "
         "parallelism is the module's default unless the name says 1." % (WHOLE_IVRS, WHOLE_URLS_PER_IVR, WHOLE_URLS, LATENCY * 1000),
+        "- The overlapping-writes scenarios change every action URL of the same %d IVRs in each task (back and forth as "
+        "above), naming the IVRs by extension number and logging in with username and password, so a task makes every "
+        "request the module's notes count: one login, one listing of the IVRs, one read per IVR, one write per change "
+        "(%d in all). Each runs at the module's default parallelism and at 1, against the %.0f ms simulator and the one "
+        "without latency. What the latency adds to a task = its time per task minus that of the same task without latency, "
+        "measured in the same round: the start-up, Ansible's work and the module's own CPU time cancel out. Their ratio is "
+        "the median over the rounds of each round's ratio. The simulators are seeded as they start, and a reset restores "
+        "that state before each run: no API request sets them up." % (WHOLE_IVRS, OVERLAPPING_REQUESTS, LATENCY * 1000),
     ]
 
 
@@ -84,7 +93,11 @@ def results_section(results):
     lines += markdown_table(*per_object_table(results))
     lines += ["", "Whole IVRs, one `ivr_action_urls` task for all of them:", ""]
     lines += markdown_table(*whole_table(results, WHOLE_IVRS_FAMILY))
-    return lines
+    lines += ["", "Overlapping writes, one `ivr_action_urls` task changing every action URL of %d IVRs:" % WHOLE_IVRS, ""]
+    lines += markdown_table(*whole_table(results, OVERLAPPING_WRITES))
+    lines += ["", "What %.0f ms of latency adds to that task (per task with latency - without, in the same round; medians):"
+              % (LATENCY * 1000), ""]
+    return lines + markdown_table(*latency_table(results))
 
 
 def targets_section(results):

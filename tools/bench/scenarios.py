@@ -11,19 +11,20 @@ import dataclasses
 import typing
 
 from bench.pbx import (INFO_IVR_COUNTS, LATENCY, WHOLE_IVRS, WHOLE_URLS, WHOLE_URLS_PER_IVR, action_urls,
-                       info_name)
+                       info_name, whole_configs_by_number)
 
 # The report's tables: one per family.
-PER_OBJECT, WHOLE_IVRS_FAMILY = "per-object", "whole-ivrs"
+PER_OBJECT, WHOLE_IVRS_FAMILY, OVERLAPPING_WRITES = "per-object", "whole-ivrs", "overlapping-writes"
 
 
 @dataclasses.dataclass(frozen=True)
 class LoopLengths:
-    """How many items each family's loop runs: N, N for ivr_action_url_info, K."""
+    """How many items each family's loop runs: N, N for ivr_action_url_info, K, and the overlapping-writes loop."""
 
     tasks: int
     info_tasks: int
     whole_tasks: int
+    overlap_tasks: int
 
 
 @dataclasses.dataclass(frozen=True)
@@ -74,6 +75,10 @@ def whole_back_and_forth(lengths):
     return back_and_forth(lengths.whole_tasks)
 
 
+def overlapping_back_and_forth(lengths):
+    return back_and_forth(lengths.overlap_tasks)
+
+
 def per_object_scenarios():
     return [
         Scenario("module-unchanged", "ivr_action_url, unchanged (ivr_id + access token)", PER_OBJECT, "ivr_action_url.yml", "main",
@@ -113,8 +118,27 @@ def whole_scenarios():
     ]
 
 
+def overlapping_writes_scenarios():
+    """Every action URL of every IVR changed in one task, IVRs named by extension number, username and password: the
+    module's whole documented request count (login, listing, reads, writes), with and without latency, at the default
+    parallelism and at 1."""
+    configs = {"bench_configs": whole_configs_by_number()}
+
+    def overlapping(name, label, simulator, variables):
+        return Scenario(name, "ivr_action_urls, %s by extension number, every action URL changed (username/password), %s" % (SHAPE, label),
+                        OVERLAPPING_WRITES, "ivr_action_urls_login.yml", simulator, overlapping_back_and_forth, writes=WHOLE_URLS,
+                        urls=WHOLE_URLS, variables=dict(configs, **variables))
+
+    return [
+        overlapping("overlapping-writes-latency", LATENCY_TEXT, "whole-latency", {}),
+        overlapping("overlapping-writes-latency-parallelism-1", "%s, parallelism 1" % LATENCY_TEXT, "whole-latency", PARALLELISM_1),
+        overlapping("overlapping-writes-zero-latency", "no latency", "whole", {}),
+        overlapping("overlapping-writes-zero-latency-parallelism-1", "no latency, parallelism 1", "whole", PARALLELISM_1),
+    ]
+
+
 # In the report's order.
-SCENARIOS = tuple(per_object_scenarios() + whole_scenarios())
+SCENARIOS = tuple(per_object_scenarios() + whole_scenarios() + overlapping_writes_scenarios())
 BY_NAME = {scenario.name: scenario for scenario in SCENARIOS}
 NAMES = tuple(BY_NAME)
 
@@ -127,12 +151,14 @@ def family(name):
 SELECTIONS = {
     # The ivr_action_urls scenarios and the ivr_action_url ones they are compared with.
     "whole-ivrs": family(WHOLE_IVRS_FAMILY) + ("module-unchanged", "module-change"),
+    "overlapping-writes": family(OVERLAPPING_WRITES),
 }
 
 # The two scenarios of each ratio run back to back where the chain allows it (whole-unchanged / module-unchanged has
 # uri-get in between, as module-unchanged is in three ratios); so do the two runs each latency difference subtracts.
 MEASURING_ORDER = (
-    "whole-unchanged-parallelism-1", "whole-unchanged-latency-parallelism-1",
+    "overlapping-writes-zero-latency-parallelism-1", "overlapping-writes-latency-parallelism-1", "overlapping-writes-latency",
+    "overlapping-writes-zero-latency", "whole-unchanged-parallelism-1", "whole-unchanged-latency-parallelism-1",
     "whole-unchanged-latency", "whole-unchanged", "uri-get", "module-unchanged", "uri-pattern-unchanged", "uri-pattern-change",
     "module-change", "whole-change", "module-unchanged-login",
 ) + tuple(info_name(count) for count in INFO_IVR_COUNTS)

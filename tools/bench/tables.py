@@ -7,7 +7,11 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from bench.scenarios import PER_OBJECT, WHOLE_IVRS_FAMILY
+import statistics
+
+from bench.pbx import LATENCY
+from bench.scenarios import OVERLAPPING_WRITES, PER_OBJECT, WHOLE_IVRS_FAMILY
+from bench.targets import WRITES_LATENCY
 
 
 def ms(seconds):
@@ -40,9 +44,25 @@ def whole_table(results, family):
     return head, rows
 
 
+def latency_table(results):
+    """The overlapping-writes tasks at each parallelism: with and without latency, what it adds, and requests x latency."""
+    head = ["parallelism", "requests per task", "per task ms, %.0f ms latency" % (LATENCY * 1000), "per task ms, no latency",
+            "latency adds ms", "range ms", "requests x latency ms"]
+    rows = []
+    for parallelism, (slower, faster) in (("default (%s)" % results.info.parallelism, WRITES_LATENCY.parallel),
+                                          ("1", WRITES_LATENCY.sequential)):
+        added = results.added(slower, faster)
+        rows.append([parallelism, "%.0f" % results.requests(slower), ms(results.per(slower)), ms(results.per(faster)),
+                     ms(statistics.median(added)), "%s-%s" % (ms(min(added)), ms(max(added))),
+                     ms(results.requests(slower) * LATENCY)])
+    return head, rows
+
+
 def all_tables(results):
     """Every table with rows, for the terminal."""
-    tables = [per_object_table(results), whole_table(results, WHOLE_IVRS_FAMILY)]
+    tables = [per_object_table(results), whole_table(results, WHOLE_IVRS_FAMILY), whole_table(results, OVERLAPPING_WRITES)]
+    if all(name in results for name in WRITES_LATENCY.parallel + WRITES_LATENCY.sequential):
+        tables.append(latency_table(results))
     return [(head, rows) for head, rows in tables if rows]
 
 

@@ -12,12 +12,15 @@ import statistics
 import typing
 
 from bench.pbx import LATENCY, WHOLE_IVRS, WHOLE_URLS, WHOLE_URLS_PER_IVR
+from bench.scenarios import OVERLAPPING_WRITES, family
 
 
-def ivr_action_urls_requests(ivrs, changes):
-    """The requests of one ivr_action_urls task by ivr_id and access token, as its documentation's notes count them:
-    one read per listed IVR, one write per change."""
-    return ivrs + changes
+def ivr_action_urls_requests(ivrs, changes, by_number=False, login=False):
+    """The requests of one ivr_action_urls task, as its documentation's notes count them: one read per listed IVR,
+    one listing of the PBX's IVRs (one request per 100) when entries name IVRs by number or name, one login with
+    username and password, one write per change. The PBX holds exactly the listed IVRs."""
+    listing = -(-ivrs // 100) if by_number else 0
+    return (1 if login else 0) + listing + ivrs + changes
 
 
 @dataclasses.dataclass(frozen=True)
@@ -61,12 +64,17 @@ class LatencyTarget:
         return "%s / %s" % (self.parallel[0], self.sequential[0])
 
 
+OVERLAPPING_REQUESTS = ivr_action_urls_requests(WHOLE_IVRS, WHOLE_URLS, by_number=True, login=True)
 REQUEST_TARGETS = (
     RequestTarget("module-unchanged", 1, "requests per unchanged task (module-unchanged, ivr_id + access token)"),
     RequestTarget("whole-unchanged", ivr_action_urls_requests(WHOLE_IVRS, 0),
                   "requests per unchanged ivr_action_urls task (whole-unchanged, ivr_id + access token)"),
     RequestTarget("whole-change", ivr_action_urls_requests(WHOLE_IVRS, WHOLE_URLS),
                   "requests per ivr_action_urls task changing every action URL (whole-change)"),
+) + tuple(
+    RequestTarget(name, OVERLAPPING_REQUESTS, "requests per ivr_action_urls task changing every action URL, IVRs by number, "
+                                              "username/password (%s)" % name)
+    for name in family(OVERLAPPING_WRITES)
 )
 RATIO_TARGETS = (
     RatioTarget("module-unchanged", "uri-get", 1.10, "the unchanged task against one uri GET"),
@@ -79,7 +87,10 @@ RATIO_TARGETS = (
 READS_LATENCY = LatencyTarget(("whole-unchanged-latency", "whole-unchanged"),
                               ("whole-unchanged-latency-parallelism-1", "whole-unchanged-parallelism-1"), 0.30,
                               "the unchanged ivr_action_urls task")
-LATENCY_TARGETS = (READS_LATENCY,)
+WRITES_LATENCY = LatencyTarget(("overlapping-writes-latency", "overlapping-writes-zero-latency"),
+                               ("overlapping-writes-latency-parallelism-1", "overlapping-writes-zero-latency-parallelism-1"), 0.35,
+                               "the ivr_action_urls task changing every action URL of %d IVRs" % WHOLE_IVRS)
+LATENCY_TARGETS = (READS_LATENCY, WRITES_LATENCY)
 
 
 def ratio_target(top, bottom):
