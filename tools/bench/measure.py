@@ -65,10 +65,10 @@ def measure_rounds(scenarios, pbxs, runner, info):
                          scenario.urls) for scenario in scenarios]
     pairs = list(zip(scenarios, measured))
     for number in range(info.rounds):
-        for scenario, results in (pairs if number % 2 == 0 else pairs[::-1]):
+        for scenario, measurements in (pairs if number % 2 == 0 else pairs[::-1]):
             done = measure(scenario, pbxs[scenario.simulator], scenario.items(info.lengths), runner)
-            results.rounds.append(done)
-            print_round(number, results, done)
+            measurements.rounds.append(done)
+            print_round(number, measurements, done)
     return measured
 
 
@@ -95,10 +95,10 @@ def measure(scenario, pbx, items, runner):
     return Round(empty=empty, full=full, requests=len(log))
 
 
-def print_round(number, scenario, done):
+def print_round(number, measured, done):
     print("round %d  %-45s empty %5.2f s  with items %6.2f s  %6.0f ms/object (CPU %5.0f)  %.2f requests/object" % (
-        number + 1, scenario.name, done.empty.wall, done.full.wall, (done.full.wall - done.empty.wall) * 1000 / scenario.n,
-        (done.full.cpu - done.empty.cpu) * 1000 / scenario.n, done.requests / float(scenario.n)))
+        number + 1, measured.name, done.empty.wall, done.full.wall, (done.full.wall - done.empty.wall) * 1000 / measured.n,
+        (done.full.cpu - done.empty.cpu) * 1000 / measured.n, done.requests / float(measured.n)))
     sys.stdout.flush()
 
 

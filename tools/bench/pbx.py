@@ -71,19 +71,21 @@ def whole_seed():
 WHOLE_VERSIONS = (("stored", 2), ("changed", 5))
 
 
-def whole_configs_by_id(sim):
-    """{version: ivr_action_urls config naming each IVR by ivr_id}; the ids are the simulator's."""
-    ids = {ivr["name"]: ivr["id"] for ivr in sim.control().state()["ivrs"]}
-    return {version: [{"ivr_id": ids["Whole %03d" % number], "action_urls": whole_urls(number, request_timeout)}
-                      for number in range(1, WHOLE_IVRS + 1)]
+def whole_configs(reference):
+    """{version: ivr_action_urls config}, each IVR named by reference(its number), e.g. {"ivr": "9001"}."""
+    return {version: [dict(reference(number), action_urls=whole_urls(number, request_timeout)) for number in range(1, WHOLE_IVRS + 1)]
             for version, request_timeout in WHOLE_VERSIONS}
+
+
+def whole_configs_by_id(sim):
+    """The configs naming each IVR by ivr_id, as this simulator numbers them."""
+    ids = {ivr["name"]: ivr["id"] for ivr in sim.control().state()["ivrs"]}
+    return whole_configs(lambda number: {"ivr_id": ids["Whole %03d" % number]})
 
 
 def whole_configs_by_number():
-    """{version: ivr_action_urls config naming each IVR by extension number}, the same on every whole simulator."""
-    return {version: [{"ivr": whole_extension(number), "action_urls": whole_urls(number, request_timeout)}
-                      for number in range(1, WHOLE_IVRS + 1)]
-            for version, request_timeout in WHOLE_VERSIONS}
+    """The configs naming each IVR by extension number, the same on every whole simulator."""
+    return whole_configs(lambda number: {"ivr": whole_extension(number)})
 
 
 class Pbx:
