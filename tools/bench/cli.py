@@ -118,7 +118,7 @@ def apply_defaults(args):
         # A smoke run's numbers are too rough to replace the committed report.
         args.output = "-" if args.quick else os.path.join(ROOT, "docs", "performance.md")
     if args.info_tasks is None:
-        # The info scenarios are not part of a ratio; a shorter loop keeps the default run near 10-15 minutes.
+        # The info scenarios are not part of a ratio: a shorter loop spares minutes of the default run.
         args.info_tasks = max(1, args.tasks // 5)
     if args.whole_tasks is None:
         # Each ivr_action_urls task declares 1000 action URLs: a few of them measure it well enough.
