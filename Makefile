@@ -52,7 +52,7 @@ help:
 	@echo 'make release VERSION=x.y.z   version, changelog, build, import check, commit, tag (clean tree only)'
 	@echo 'make matrix          tox.ini: units + smoke integration tests on each ansible-core/Python found, sanity on core 2.16'
 	@echo 'make docs            the HTML reference site (antsibull-docs + Sphinx) in .build/docs/build/html/'
-	@echo 'make bench           tools/bench.py: measure task costs, rewrite docs/performance.md'
+	@echo 'make bench           tools/bench: measure task costs, rewrite docs/performance.md (BENCH_ARGS=--help lists its options)'
 	@echo 'make mutation        tools/mutation.sh: cosmic-ray over plugins/module_utils with the unit tests (long; not in make test)'
 	@echo 'make venv | stage    create .venv/ | copy the tree into .build/collections/'
 	@echo 'make clean | distclean   remove build output | and .venv/'
@@ -159,8 +159,9 @@ docs: stage
 	$(TEST_ENV) tools/docs.sh .build/docs
 	@echo "docs: .build/docs/build/html/index.html"
 
+# tools/bench is a package run as a directory; BENCH_ARGS="--scenario overlapping-writes" measures those alone.
 bench: stage
-	$(TEST_ENV) "$(VENV_BIN)/python" tools/bench.py $(BENCH_ARGS)
+	$(TEST_ENV) "$(VENV_BIN)/python" tools/bench $(BENCH_ARGS)
 
 # Its own venv (.venv-mutation/) and work copy (.build/mutation/); see tools/mutation.sh.
 mutation: stage
