@@ -172,8 +172,14 @@ notes:
     O(password) or O(token) in the task; the module refuses to update without it rather than risk erasing it.
   - When O(auth) is given, the options it needs (O(username) and O(password), or O(token)) must be set, or be held
     by the existing action URL, which keeps them.
-  - With O(ivr_id) and O(pbx_access_token), a run that changes nothing makes exactly one request; a create,
-    update or delete adds only the write.
+  - With O(ivr_id) and O(pbx_access_token), a run that changes nothing makes exactly one request; an update or
+    delete adds only the write, a create its write and one read more.
+  - Runs may overlap (forks over several hosts that reach one PBX, jobs at the same time). After a create, the module
+    waits a moment (at least a second) and reads again; if the name is now held more than once, the copy with the lowest
+    ID stays, each run deletes only the copy it created and updates the one that stays if needed, with a warning. Use
+    C(run_once) where one task serves many hosts; see the localhost guide.
+  - If the PBX already holds the name more than once, the module refuses, naming the IDs;
+    M(portsip.pbx.ivr_action_urls) with O(portsip.pbx.ivr_action_urls#module:state=overridden) repairs it.
 seealso:
   - module: portsip.pbx.ivr_action_url_info
   - module: portsip.pbx.ivr_action_urls

@@ -26,7 +26,17 @@ description:
     not sent, so an export from a PBX that accepted it applies again. The masks this collection shows in place of a secret
     (V(********) and its forms, in RV(before), RV(after) and info items) keep the stored secret, as in
     M(portsip.pbx.ivr_action_url).
-  - Writes are made one at a time, in the order of O(config), each IVR's deletes first. They are not a transaction.
+  - Each IVR's writes are made in order, deletes first; up to O(parallelism) IVRs are written at the same time. They
+    are not a transaction. RV(changes) lists them in the order of O(config) whatever order they finish in.
+  - Runs may overlap (forks over several hosts that reach one PBX, jobs at the same time). After creating in an IVR, a run
+    waits a moment (at least a second) and reads it again. A name now held more than once keeps the copy with the
+    lowest ID; each run deletes only the copy it created, updates the one that stays to its declaration if needed, and
+    warns. Each name ends with one action URL and every run succeeds, as long as no run takes longer from its read of
+    the IVR to its create than that wait, which is a second or the run's own time from read to create if longer. Use
+    C(run_once) where one task serves many hosts; see the localhost guide.
+  - O(state=overridden) also repairs a name the PBX holds more than once (from earlier overlapping runs, or the web
+    console). It keeps the copy that needs the fewest changes (on a tie, the lowest ID), updates it if needed and deletes the
+    others. O(state=deleted) deletes every copy. O(state=merged) and O(state=replaced) refuse such a name, naming the IDs.
 author:
   - portsip.pbx maintainers (@portsip)
 extends_documentation_fragment:
@@ -168,15 +178,18 @@ options:
     default: on_create
   parallelism:
     description:
-      - How many IVRs are read at the same time. V(1) sends one request at a time. Writes are always one at a time.
+      - How many IVRs are read, and written, at the same time. Each IVR's own writes keep their order. V(1) sends one
+        request at a time.
     type: int
     default: 4
 notes:
   - With O(config[].ivr_id), O(pbx_access_token) and nothing to change, a task makes one read per listed IVR. O(config[].ivr) adds
     one listing of the PBX's IVRs for all entries together (one request per 100 IVRs); O(pbx_username) and
-    O(pbx_password) add one login. Each change adds exactly one write.
-  - If a write fails, the task stops and fails, naming the IVR, the action URL and the PBX's error; C(changed) and
-    C(changes) report the writes that went through. Run it again; it reads first, so it converges.
+    O(pbx_password) add one login. Each change adds exactly one write, and each IVR where the task creates adds one
+    read more, to look for copies that other runs created at the same time.
+  - If a write fails, the task starts no new write, lets those under way finish, and fails, naming the IVR, the action
+    URL and the PBX's error; C(changed) and C(changes) report exactly the writes that went through. Run it again; it
+    reads first, so it converges.
   - O(state=overridden) deletes what the PBX holds beyond the declaration, for example an action URL added in the web
     console, or one renamed in the playbook (a new name is a delete and a create, and gets a new ID). Review it with
     C(--check --diff) first.

@@ -135,12 +135,13 @@ def whole_change(results):
     return heading(results, "whole-change", "module-change") + [
         "The same task writing %d updates, one request each (%.0f requests in all): %s ms, %.2f ms more per action URL than "
         "the unchanged task (%.2f ms of CPU): the update's request and answer, the simulator's work, the module building "
-        "the body. Writes run one at a time, so that a failing write stops the task at a known point, and each costs one "
-        "round trip to the PBX: on a real network, %d changes take at least %d round trips, however fast the machine. "
+        "the body. Each IVR's writes run in order, %d IVRs at a time, and each costs one round trip to the PBX: on a real "
+        "network, %d changes take at least %d round trips one after the other, however fast the machine. "
         "The ratio divides by a changing ivr_action_url task (%s ms), which pays a whole task's start-up for its one "
         "write." % (
             WHOLE_URLS, results.requests("whole-change"), ms(wall), (wall - unchanged) * 1000 / WHOLE_URLS,
-            (cpu(results, "whole-change") - cpu(results, "whole-unchanged")) * 1000 / WHOLE_URLS, WHOLE_URLS, WHOLE_URLS,
+            (cpu(results, "whole-change") - cpu(results, "whole-unchanged")) * 1000 / WHOLE_URLS, results.info.parallelism,
+            WHOLE_URLS, WHOLE_URLS // results.info.parallelism,
             ms(results.per("module-change"))),
     ]
 
@@ -190,14 +191,14 @@ def writes_latency(results):
     return latency_heading(results, WRITES_LATENCY, ", every action URL changed") + [
         "The task makes %d requests: a login, a listing of the IVRs, %d reads and %d writes. One after the other "
         "(parallelism 1) they wait %d x %.0f ms = %s ms; measured, the latency adds %s ms. With the module's default "
-        "parallelism, %d, the requests that still wait one after the other are %d if the reads overlap (%d each) but the "
-        "writes run one at a time: %s ms, a ratio of %.2f; and %d if %d IVRs are written at a time too, each IVR's %d writes "
-        "in order after its read: %s ms, a ratio of %.2f. Measured, the latency adds %s ms, a ratio of %.2f against the "
+        "parallelism, %d, the requests that would still wait one after the other are %d if only the reads overlapped (%d "
+        "each): %s ms, a ratio of %.2f; as %d IVRs are written at a time too, each IVR's %d writes in order after its "
+        "read, they are %d: %s ms, a ratio of %.2f. Measured, the latency adds %s ms, a ratio of %.2f against the "
         "target of %.2f, which leaves room above the second floor for the work that does not overlap (Python threads "
         "sharing one interpreter lock) and the machine's other load. The module's own work done while other requests wait "
         "can bring a measured difference under a floor." % (
             OVERLAPPING_REQUESTS, WHOLE_IVRS, WHOLE_URLS, OVERLAPPING_REQUESTS, LATENCY * 1000, ms(OVERLAPPING_REQUESTS * LATENCY),
             ms(added_serial), parallelism, reads_only, reads_per_thread(parallelism), ms(reads_only * LATENCY),
-            reads_only / float(OVERLAPPING_REQUESTS), ivrs_in_parallel, parallelism, WHOLE_URLS_PER_IVR,
+            reads_only / float(OVERLAPPING_REQUESTS), parallelism, WHOLE_URLS_PER_IVR, ivrs_in_parallel,
             ms(ivrs_in_parallel * LATENCY), ivrs_in_parallel / float(OVERLAPPING_REQUESTS), ms(added), ratio, WRITES_LATENCY.limit),
     ]
