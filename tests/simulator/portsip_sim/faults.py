@@ -13,7 +13,7 @@ import re
 import threading
 import typing
 
-KINDS = ('status', 'drop', 'delay', 'commit_drop', 'slow_commit', 'answer', 'redirect', 'truncate')
+KINDS = ('status', 'drop', 'delay', 'gather', 'commit_drop', 'slow_commit', 'answer', 'redirect', 'truncate')
 DEFAULT_STATUS = {'slow_commit': 504, 'answer': 200, 'redirect': 302}
 REDIRECT_STATUSES = (301, 302, 303, 307, 308)
 DEFAULT_CODES = {400: 'VALIDATE_FAILED', 401: 'UNAUTHORIZED'}
@@ -26,6 +26,9 @@ class Rule:
     kind: status (answer `status` with a PortSIP error body),
     drop (close the connection before processing, no answer),
     delay (wait `delay` seconds, then process; a reset meanwhile ends it unanswered and unlogged),
+    gather (hold each of the `count` matching requests until the last of them has arrived, or `delay` seconds have
+    passed, then process them: reads that clients overlapping in time all make before any of them writes; a reset
+    meanwhile ends them unanswered and unlogged),
     commit_drop (process the request, so a create really happens, then close the connection without answering),
     slow_commit (apply the request `commit_after` seconds after it arrived, in the background; answer `delay` seconds
     after it arrived: its own answer when delay >= commit_after, else `status` (default 504) with a PortSIP error body;
@@ -105,6 +108,8 @@ class Rule:
             raise ValueError('path is not a regular expression: %s' % error) from error
         self.method = self.method.upper() if self.method else None
         self.code = self.code or DEFAULT_CODES.get(self.status, 'UNKNOWN')
+        # Not a field: what the rule has done is no part of what it says.
+        self.used_up = threading.Event()
 
     def matches(self, method, path):
         return (self.method is None or self.method == method) and re.fullmatch(self.path, path) is not None
@@ -139,6 +144,7 @@ class Faults:
                 taken.count -= 1
                 if not taken.count:
                     self._rules.remove(taken)
+                    taken.used_up.set()
         return taken
 
     def pending(self):

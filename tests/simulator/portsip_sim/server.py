@@ -219,6 +219,14 @@ def _encode(payload):
     return Body(b'') if payload is None else Body(json.dumps(payload).encode('utf-8'), 'application/json')
 
 
+def _gathered(rule, reset, deadline):
+    """Wait until the last request of a gather rule has arrived, or the deadline; False if a reset came first."""
+    while not rule.used_up.wait(0.05) and time.monotonic() < deadline:
+        if reset.is_set():
+            return False
+    return not reset.is_set()
+
+
 def _has_body(status):
     # RFC 9110: these answers end at their headers, whatever Content-Length says; bytes sent after one would be read
     # as the start of the next answer on a kept-alive connection.
@@ -308,6 +316,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self.close_connection = True
             return
         if fault == 'delay' and next_reset.wait(rule.delay):
+            self.close_connection = True
+            return
+        if fault == 'gather' and not _gathered(rule, next_reset, arrived + rule.delay):
             self.close_connection = True
             return
         commit = None

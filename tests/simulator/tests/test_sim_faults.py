@@ -4,6 +4,7 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import concurrent.futures
 import http.client
 import json
 import time
@@ -63,6 +64,25 @@ def test_delay_then_normal_answer(api, control):
     assert api.get('/ivrs').status_code == 200
     assert time.monotonic() - started >= 0.05
     assert control.log()[-1]['fault'] == 'delay'
+
+
+def test_gather_holds_each_request_until_the_last_has_arrived(api, control):
+    control.fault(kind='gather', method='GET', path='/api/ivrs', count=2, delay=30)
+    first = concurrent.futures.ThreadPoolExecutor(1).submit(api.get, '/ivrs')
+    time.sleep(0.3)
+    assert not first.done()
+    started = time.monotonic()
+    assert api.get('/ivrs').status_code == 200
+    assert first.result(timeout=5).status_code == 200
+    assert time.monotonic() - started < 5
+    assert [entry['fault'] for entry in control.log()[-2:]] == ['gather', 'gather']
+
+
+def test_gather_lets_requests_go_after_its_delay(api, control):
+    control.fault(kind='gather', count=2, delay=0.2)
+    started = time.monotonic()
+    assert api.get('/ivrs').status_code == 200
+    assert time.monotonic() - started >= 0.2
 
 
 def test_commit_drop_creates_exactly_one_object(api, control, ivr_id):
