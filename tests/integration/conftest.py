@@ -109,11 +109,11 @@ class Pbx:
         return {key: value for key, value in env.items() if value is not None}
 
     def run(self, tasks, check=False, diff=False, verbosity=0, extra_vars=None, env=None, plays=None, playbook=None,
-            cwd=None, settings=None):
+            cwd=None, settings=None, hosts=("localhost",)):
         """Run a playbook of ``tasks`` (or whole ``plays``, or the ``playbook`` file as it is) on localhost; returns a Run.
 
         cwd: where ansible-playbook runs; settings: more environment for it (a callback named in
-        ANSIBLE_CALLBACKS_ENABLED there is enabled beside the test's own).
+        ANSIBLE_CALLBACKS_ENABLED there is enabled beside the test's own); hosts: the inventory, every host local.
         """
         if playbook is None:
             playbook = self.tmp_path / "playbook.yml"
@@ -121,7 +121,8 @@ class Pbx:
                 plays = [{"name": "Test", "hosts": "localhost", "gather_facts": False, "tasks": tasks}]
             playbook.write_text(yaml.safe_dump(plays, sort_keys=False))
         inventory = self.tmp_path / "inventory.ini"
-        inventory.write_text("localhost ansible_connection=local ansible_python_interpreter=%s\n" % sys.executable)
+        inventory.write_text("".join("%s ansible_connection=local ansible_python_interpreter=%s\n" % (host, sys.executable)
+                                     for host in hosts))
         record = self.tmp_path / "results.jsonl"
         if record.exists():
             record.unlink()

@@ -46,7 +46,7 @@ class CallbackModule(CallbackBase):
             self._seen = max([entry["seq"] for entry in self._sim_log()] or [self._seen])
 
     def _record(self, result, outcome):
-        entry = dict(result._result, task=result._task.get_name(), outcome=outcome)
+        entry = dict(result._result, task=result._task.get_name(), host=result._host.get_name(), outcome=outcome)
         if os.environ.get("PORTSIP_TEST_SIM_URL"):
             entry["sim_requests"] = [logged for logged in self._sim_log() if logged["seq"] > self._seen]
         with open(os.environ["PORTSIP_TEST_RECORD"], "a") as handle:
