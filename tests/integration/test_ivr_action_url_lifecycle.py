@@ -73,7 +73,9 @@ def test_check_apply_apply_check(pbx, name, secrets, update):
     assert apply.rc == 0, apply.output
     assert apply.result["changed"] is case["changes"]
     assert len(apply.writes) == (1 if case["changes"] else 0)
-    assert len(apply.log) == (2 if case["changes"] else 1)
+    # A create adds the read that looks for a copy another run created at the same time.
+    created = [entry for entry in apply.writes if entry["path"].endswith("/action_urls")]
+    assert len(apply.log) == 1 + len(apply.writes) + len(created)
     # Check mode predicted what the real run did.
     assert check.result["diff"] == apply.result["diff"]
     assert check.result["action_url"] == {key: value for key, value in apply.result["action_url"].items() if key != "id"} \
@@ -129,8 +131,9 @@ def test_ivr_by_extension_number_or_name_costs_one_more_request(pbx):
         run = pbx.run([{"name": "Create", "portsip.pbx.ivr_action_url": dict(CRM, ivr=ivr)}])
         assert run.rc == 0, run.output
         assert run.result["ivr_id"] == pbx.ivr_id
+        # The create, and its look again, when there is one.
         assert [entry["path"] for entry in run.log] == ["/api/ivrs", "/api/ivrs/%s/action_urls" % pbx.ivr_id] + (
-            ["/api/ivrs/%s/action_urls" % pbx.ivr_id] if run.result["changed"] else [])
+            ["/api/ivrs/%s/action_urls" % pbx.ivr_id] * 2 if run.result["changed"] else [])
     assert len(pbx.action_urls()) == 1
 
 
@@ -141,6 +144,6 @@ def test_login_with_username_and_password_costs_one_more_request(pbx):
     first = pbx.run(task, env=env)
     assert first.rc == 0, first.output
     assert [entry["path"] for entry in first.log][0] == "/api/login/oauth/token"
-    assert len(first.log) == 3
+    assert [entry["method"] for entry in first.log] == ["POST", "GET", "POST", "GET"]
     again = pbx.run(task, env=env)
     assert again.result["changed"] is False and len(again.log) == 2

@@ -107,8 +107,12 @@ def test_check_apply_apply_check(pbx, state, secrets, update):
     assert all(("id" in change) == (change["action"] != "create") for change in check["changes"])
 
     assert apply["changed"] is True
-    assert [(entry["path"].endswith("/destroy"), entry["path"].endswith("/action_urls")) for entry in writes(apply)] == [
-        (action == "delete", action == "create") for action, _ivr, _name in expected], "one write per change, in order"
+    # IVRs are written side by side: each IVR's writes keep their order, and the result lists them as planned.
+    assert [(change["action"], change["ivr_id"], change["name"]) for change in apply["changes"]] == expected
+    for role in ("main", "support"):
+        path = sent_path("/api/ivrs/%s/action_urls", ids[role])
+        assert [(entry["path"].endswith("/destroy"), entry["path"] == path) for entry in writes(apply) if entry["path"].startswith(path)] == [
+            (action == "delete", action == "create") for action, ivr, _name in case["expect"] if ivr == role], "one write per change, in order"
     # Check mode predicted what the real run did.
     assert check["changes"] == without_create_ids(apply["changes"])
     assert check["diff"] == apply["diff"] and check["after"] == apply["after"] and check["before"] == apply["before"]
@@ -221,21 +225,33 @@ def three_ivrs(pbx):
     return [pbx.ivr_id] + [ivr["id"] for ivr in created["ivrs"]]
 
 
-def test_a_refused_write_stops_the_task_with_the_writes_done_and_a_rerun_converges(pbx):
+@pytest.mark.parametrize("parallelism", [1, 4])
+def test_a_refused_write_stops_the_task_with_the_writes_done_and_a_rerun_converges(pbx, parallelism):
+    """One IVR at a time, the task stops at the failed write; four at a time, the writes already under way in the
+    other IVRs finish (which have started by then is up to the threads). Either way ``changes`` lists exactly the
+    writes that went through."""
     ivr_ids = three_ivrs(pbx)
     # The second of three creates: one per IVR, so the rule can name the second IVR's path.
     pbx.control.fault(kind="status", method="POST", path=path_pattern("/api/ivrs/%s/action_urls", ivr_ids[1]), status=400,
                       message="url: refused by the PBX")
     config = [dict(ivr_id=ivr_id, action_urls=[hook("hook-%d" % number)]) for number, ivr_id in enumerate(ivr_ids)]
-    run = pbx.run([dict(task("Declare", config=config), ignore_errors=True), task("Declare again", config=config)])
+    run = pbx.run([dict(task("Declare", config=config, parallelism=parallelism), ignore_errors=True),
+                   task("Declare again", config=config)])
     failed, rerun = run.results
-    assert failed["outcome"] == "failed" and failed["changed"] is True
-    assert [(change["ivr_id"], change["name"], change["action"]) for change in failed["changes"]] == [(ivr_ids[0], "hook-0", "create")]
-    assert failed["changes"][0]["id"] == pbx.action_urls(ivr_ids[0])[0]["id"]
+    done = [number for number in (0, 2) if any(entry["status"] == 201 and entry["path"] == sent_path("/api/ivrs/%s/action_urls", ivr_ids[number])
+                                                for entry in writes(failed))]
+    if parallelism == 1:
+        assert done == [0]
+    assert failed["outcome"] == "failed" and failed["changed"] is (done != [])
+    assert [(change["ivr_id"], change["name"], change["action"]) for change in failed["changes"]] == [
+        (ivr_ids[number], "hook-%d" % number, "create") for number in done]
+    assert [change["id"] for change in failed["changes"]] == [pbx.action_urls(ivr_ids[number])[0]["id"] for number in done], \
+        "the ids the failed task reported are those the PBX holds after the rerun"
     assert failed["msg"] == ("the create of action URL 'hook-1' of virtual receptionist %s failed: "
                              "POST /ivrs/%s/action_urls: HTTP 400: VALIDATE_FAILED url: refused by the PBX" % (ivr_ids[1], ivr_ids[1]))
-    assert len(writes(failed)) == 2 and failed["status"] == 400
-    assert rerun["outcome"] == "ok" and [change["name"] for change in rerun["changes"]] == ["hook-1", "hook-2"]
+    assert len(writes(failed)) == len(done) + 1 and failed["status"] == 400
+    assert rerun["outcome"] == "ok" and [change["name"] for change in rerun["changes"]] == [
+        "hook-%d" % number for number in range(3) if number not in done]
     assert [names(pbx, ivr_id) for ivr_id in ivr_ids] == [["hook-0"], ["hook-1"], ["hook-2"]]
 
 
