@@ -118,7 +118,7 @@ options:
       - If an update is needed and the PBX masks the value of a credential header it holds, the task must give that
         header here; the module refuses to update without it rather than erase it.
     type: dict
-    version_added: 0.2.0
+    version_added: 1.0.0
   connection_timeout:
     description:
       - Seconds the PBX waits to connect to the webhook (0 or more). The PBX's default is V(2).

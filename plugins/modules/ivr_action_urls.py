@@ -9,7 +9,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: ivr_action_urls
 short_description: Declare every action URL of whole PortSIP PBX virtual receptionists
-version_added: 0.2.0
+version_added: 1.0.0
 description:
   - Manages the action URLs of one or more virtual receptionists (IVRs) of a PortSIP PBX as a set, in one task,
     in the style of Ansible's network resource modules.

@@ -9,7 +9,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: login
 short_description: Log in to a PortSIP PBX once and get an access token for the other tasks
-version_added: 0.2.0
+version_added: 1.0.0
 description:
   - Logs in to a PortSIP PBX with O(pbx_username), O(pbx_password) and O(pbx_domain), exactly as every module of the
     collection does on its own, and returns the access token.
