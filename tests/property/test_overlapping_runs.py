@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 
 from ansible_collections.portsip.pbx.plugins.module_utils import action_url, action_url_set
 from ansible_collections.portsip.pbx.plugins.module_utils.client import Client
+from ansible_collections.portsip.pbx.plugins.module_utils.errors import Problem
 
 from harness import ACCESS_TOKEN, REFUSALS
 from invariants import crowded_names
@@ -76,12 +77,12 @@ class Turns:
 def _client(pbx, turns, index):
     """A client whose requests take turns, and whose pause after creates, however short, lets the others go on."""
     client = Client(pbx.sim.base_url, access_token=ACCESS_TOKEN, timeout=30, sleep=lambda seconds: None)
-    send = client._send  # pylint: disable=protected-access
+    send = client.transport.send
 
     def gated(*args, **kwargs):
         turns.request(index)
         return send(*args, **kwargs)
-    client._send = gated  # pylint: disable=protected-access
+    client.transport.send = gated
     client.wait = lambda seconds: turns.pause(index)
     return client
 
@@ -167,7 +168,7 @@ def test_overlapping_runs_leave_one_action_url_per_name(pbx, data):
         client = Client(pbx.sim.base_url, access_token=ACCESS_TOKEN, timeout=30, sleep=lambda seconds: None)
         try:
             _run(client, how, params)
-        except action_url.Problem as problem:
+        except Problem as problem:
             assert not same and REFUSALS.search(str(problem)), problem
             continue
         pbx.sim.log.clear()
