@@ -82,7 +82,7 @@ def find(items, url_id=None, name=None):
 # -- 2. what the declaration lacks ------------------------------------------------
 
 
-def given(want, name):
+def sets(want, name):
     """Whether ``want`` sets ``name`` to a value of its own, not a placeholder for the secret the PBX has."""
     return want.get(name) is not None and not (name in SECRETS and is_placeholder(want[name]))
 
@@ -116,7 +116,7 @@ def lacking(have, want, whole=False):
         if want.get(option) == value:
             required += needs
     return [name for name in dict.fromkeys(required)
-            if not given(want, name) and not (name in KEPT and holds(have, name))]
+            if not sets(want, name) and not (name in KEPT and holds(have, name))]
 
 
 def _refuse_lacking(have, want, whole, secret_headers):
@@ -252,7 +252,7 @@ def secrets_at_risk(have, want):
     """
     auth = str(want.get("auth") or have.get("auth") or "").upper()
     secret = SECRET_FOR_AUTH.get(auth)
-    at_risk = [] if secret is None or given(want, secret) or readable(have, secret) else [secret]
+    at_risk = [] if secret is None or sets(want, secret) or readable(have, secret) else [secret]
     return at_risk + ["%s.%s" % (hdr.SECRET_HEADERS, name) for name in hdr.masked_headers_at_risk(have.get("headers"), want.get("headers"))]
 
 
@@ -296,7 +296,7 @@ def secret_placeholders(have, want, changed):
     for name in SECRETS:
         if name in changed:
             placeholders[name] = MASK_CHANGED
-        elif given(want, name) and not readable(have, name):
+        elif sets(want, name) and not readable(have, name):
             placeholders[name] = MASK_SENT
     headers = hdr.sent_header_placeholders(have.get("headers"), want.get("headers"), MASK_CHANGED, MASK_SENT)
     if headers:

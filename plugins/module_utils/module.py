@@ -79,6 +79,14 @@ class PortsipModule(AnsibleModule):
         )
         if not HAS_REQUESTS:
             self.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
+        self._check_connection(logs_in)
+        self._guard_headers()
+        empty = empty_problems({name: self.params.get(name) for name in ("ivr_id", "ivr", "id")})
+        if empty:
+            self.fail_json(msg=empty[0])
+
+    def _check_connection(self, logs_in):
+        """Refuse connection options that cannot work; warn of credentials sent unencrypted."""
         url = urlsplit(self.params["pbx_url"] or "")
         if url.scheme not in ("http", "https") or not url.netloc:
             self.fail_json(msg="pbx_url: must be the PBX's address with http:// or https://, for example "
@@ -95,6 +103,9 @@ class PortsipModule(AnsibleModule):
         if url.scheme == "http" and not _is_loopback(url.hostname) and (self.params["pbx_password"] or self.params["pbx_access_token"]):
             self.warn("pbx_url uses http://, so the PBX credentials and access token cross the network unencrypted; "
                       "use the PBX's https:// address")
+
+    def _guard_headers(self):
+        """Hide credentials given in the plain headers option, and warn where headers or secret_headers leak them."""
         # Credential values in the plain headers option are hidden from the result (its invocation too) and from the
         # log entry (_log_invocation) as no_log values are; Ansible itself may still show them where it shows a task's
         # arguments, as it does not know them for secrets.
@@ -109,9 +120,6 @@ class PortsipModule(AnsibleModule):
             self.warn("secret_headers: %s is hidden in this task's output, but its name does not contain %s, so "
                       "ivr_action_url_info and gathered exports show its value, and a task that sets headers without it "
                       "removes it" % (", ".join(unrecognised), " or ".join(CREDENTIAL_HEADER_WORDS)))
-        empty = empty_problems({name: self.params.get(name) for name in ("ivr_id", "ivr", "id")})
-        if empty:
-            self.fail_json(msg=empty[0])
 
     def client(self):
         params = self.params
