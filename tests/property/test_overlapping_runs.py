@@ -22,7 +22,6 @@ from hypothesis import strategies as st
 
 from ansible_collections.portsip.pbx.plugins.module_utils import action_url, action_url_set
 from ansible_collections.portsip.pbx.plugins.module_utils.client import Client
-from ansible_collections.portsip.pbx.plugins.module_utils.errors import Problem
 
 from harness import ACCESS_TOKEN, REFUSALS
 from invariants import crowded_names
@@ -168,7 +167,7 @@ def test_overlapping_runs_leave_one_action_url_per_name(pbx, data):
         client = Client(pbx.sim.base_url, access_token=ACCESS_TOKEN, timeout=30, sleep=lambda seconds: None)
         try:
             _run(client, how, params)
-        except Problem as problem:
+        except action_url.Problem as problem:
             assert not same and REFUSALS.search(str(problem)), problem
             continue
         pbx.sim.log.clear()
