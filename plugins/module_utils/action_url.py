@@ -170,4 +170,3 @@ def _destroy(client, ivr_id, url_id):
         # may say so with 400 or 404. Only a fresh read may call it absent.
         if error.status not in (400, 404) or find(action_urls(client, ivr_id), url_id) is not None:
             raise
-

@@ -291,7 +291,7 @@ class TestRaces:
         pbx = FakePbx()
         pbx.seed("8000", VIP)
         ensure(pbx, IVR, params(name="vip", enabled=True, token="tok-1"), check_mode=False)
-        ensure(pbx, IVR, params(**dict(VIP, name="new")), check_mode=True)
+        ensure(pbx, IVR, params(**{**VIP, "name": "new"}), check_mode=True)
         assert pbx.waits == []
 
 

@@ -358,7 +358,7 @@ class TestParallelWrites:
     """Writes to different IVRs go side by side, each IVR's in the order planned; the result lists them as planned."""
 
     def config(self, pbx, per_ivr=3):
-        return [entry(ivr_id=ivr["id"], action_urls=[item(**dict(HOOK, name="hook%d" % n)) for n in range(per_ivr)])
+        return [entry(ivr_id=ivr["id"], action_urls=[item(**{**HOOK, "name": "hook%d" % n}) for n in range(per_ivr)])
                 for ivr in pbx.ivrs]
 
     @pytest.mark.parametrize("parallelism", [1, 4])
@@ -392,7 +392,7 @@ class TestRaces:
 
     def test_a_create_is_looked_at_again_once_per_ivr_after_a_pause(self):
         pbx = FakePbx()
-        run(pbx, [entry(ivr_id="ivr-8000", action_urls=[item(**HOOK), item(**dict(HOOK, name="hook2"))]),
+        run(pbx, [entry(ivr_id="ivr-8000", action_urls=[item(**HOOK), item(**{**HOOK, "name": "hook2"})]),
                   entry(ivr_id="ivr-8200", action_urls=[])])
         reads = [path for method, path in pbx.calls if method == "GET"]
         assert reads == ["/ivrs/ivr-8000/action_urls", "/ivrs/ivr-8200/action_urls", "/ivrs/ivr-8000/action_urls"]
@@ -468,7 +468,7 @@ def test_a_race_lost_to_a_copy_whose_secret_would_be_risked_still_deletes_every_
     pbx = RacingPbx("a0", other={"url": "https://other.example.com/", "headers": "Authorization:Bearer other-token"},
                     secrets="masked")
     pbx._shown = lambda item: dict(item, headers=(hdr.mask_headers(item.get("headers")) or "").replace(placeholders.MASK, "******"))
-    result = run(pbx, [entry(ivr_id="ivr-8000", action_urls=[item(**HOOK), item(**dict(HOOK, name="hook2"))])])
+    result = run(pbx, [entry(ivr_id="ivr-8000", action_urls=[item(**HOOK), item(**{**HOOK, "name": "hook2"})])])
     assert sorted(item["name"] for item in pbx.urls["ivr-8000"]) == ["hook", "hook2"]
     assert [change["action"] for change in result["changes"]] == ["create", "create", "delete", "delete"]
     assert any("stays as the other run made it" in warning for warning in pbx.warnings)

@@ -104,7 +104,7 @@ def test_find_ivr_refuses_to_guess_between_several():
     with pytest.raises(Problem) as caught:
         ivr.find_ivr(FakeClient({"/ivrs": [SALES, other]}), "8100")
     assert str(caught.value) == ("2 virtual receptionists match '8100'; use ivr_id to pick one: "
-                                    "i1 (name 'Sales', extension 8100), i9 (name '8100', extension 8900)")
+                                 "i1 (name 'Sales', extension 8100), i9 (name '8100', extension 8900)")
 
 
 def test_list_ivrs_reads_every_page_unfiltered():
