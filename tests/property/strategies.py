@@ -4,7 +4,7 @@
 
 """Hypothesis strategies for stored action URLs, declarations and server modes.
 
-Every value is drawn from the one field declaration (action_url_fields.FIELDS):
+Every value is drawn from the one field declaration (fields.FIELDS):
 its kinds, choices, lengths, bounds, server defaults and secrets. Only the
 syntax of the checked fields (masks, URLs, headers, credentials) needs a
 generator of its own, keyed by the field's check.
