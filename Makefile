@@ -38,7 +38,7 @@ help:
 	@echo 'make test            every check below, stopping at the first failure (what .ci/run runs)'
 	@echo 'make changelog-lint  antsibull-changelog lint'
 	@echo 'make docs-lint       antsibull-docs lint-collection-docs --plugin-docs'
-	@echo 'make lint            ansible-lint --offline (production profile; see .ansible-lint)'
+	@echo 'make lint            ruff over plugins/ tests/ tools/ (tools/ruff.toml), then ansible-lint --offline (production profile; see .ansible-lint)'
 	@echo 'make import-check    galaxy-importer (what Galaxy runs on an upload) on make build'"'"'s tarball; fails on any ERROR or WARNING'
 	@echo 'make units           pytest tests/unit tests/simulator/tests'
 	@echo 'make property        pytest tests/property: hypothesis properties of the engine, fixed examples (profile ci)'
@@ -81,8 +81,9 @@ docs-lint: stage
 # In the repo itself (ansible-lint reads .ansible-lint and git's file list here). --offline: it
 # installs and looks up nothing, so it does not resolve the collection's own modules by itself:
 # ANSIBLE_COLLECTIONS_PATH (the staged copy) lets its syntax check find portsip.pbx.*.
-# Plain `ansible-lint` with no arguments passes too (.ansible-lint says how).
+# Plain `ansible-lint` with no arguments passes too (.ansible-lint says how). ruff first: it takes a second.
 lint: stage
+	"$(VENV_BIN)/ruff" check --config tools/ruff.toml plugins tests tools
 	$(TEST_ENV) ansible-lint --offline
 
 units: stage

@@ -17,10 +17,14 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from ansible_collections.portsip.pbx.plugins.module_utils import action_url_fields as fields
-from ansible_collections.portsip.pbx.plugins.module_utils.action_url import Problem, decide, settle, settle_at, shown, write
-from ansible_collections.portsip.pbx.plugins.module_utils.client import PortsipError
+from ansible_collections.portsip.pbx.plugins.module_utils import fields
+from ansible_collections.portsip.pbx.plugins.module_utils.action_url import settle, settle_at, update_secrets_option, write
+from ansible_collections.portsip.pbx.plugins.module_utils.decision import decide
+from ansible_collections.portsip.pbx.plugins.module_utils.errors import Problem, RequestError, WriteFailed
+from ansible_collections.portsip.pbx.plugins.module_utils.forms import exported, lone_secret_headers, shown, want_of
+from ansible_collections.portsip.pbx.plugins.module_utils.headers import secret_header_names
 from ansible_collections.portsip.pbx.plugins.module_utils.ivr import action_urls, describe_ivr, list_ivrs, pick_ivr
+from ansible_collections.portsip.pbx.plugins.module_utils.values import empty_problems, is_whole_number
 
 STATES = ("merged", "replaced", "overridden", "deleted", "gathered")
 # The states that make each listed action URL exactly as declared.
@@ -37,7 +41,7 @@ def argument_spec():
             action_urls=dict(type="list", elements="dict", options=item),
         ), mutually_exclusive=[("ivr", "ivr_id")], required_one_of=[("ivr", "ivr_id")]),
         state=dict(type="str", choices=list(STATES), default="merged"),
-        update_secrets=dict(type="str", choices=["on_create", "always"], default="on_create", no_log=False),
+        update_secrets=update_secrets_option(),
         parallelism=dict(type="int", default=4),
     )
 
@@ -45,26 +49,16 @@ def argument_spec():
 REQUIRED_IF = [("state", state, ("config",)) for state in STATES if state != "gathered"]
 
 
-class WriteFailed(Exception):
-    """A write the PBX refused or did not answer; ``result`` holds the writes done before it."""
-
-    def __init__(self, error, where, result):
-        super(WriteFailed, self).__init__(str(error))
-        self.error = error
-        self.where = where
-        self.result = result
-
-
 class _Target:
     """One entry of ``config``: a virtual receptionist and the action URLs declared for it."""
 
-    def __init__(self, place, given, declared):
+    def __init__(self, place, named, want):
         self.place = place
-        self.given = given  # {"ivr": ...} or {"ivr_id": ...}, as the entry names it
-        self.declared = declared  # [Item], or None when the entry lists no action_urls (only with state=gathered)
-        self.ivr_id = given.get("ivr_id")
+        self.named = named  # {"ivr": ...} or {"ivr_id": ...}, as the entry names it
+        self.want = want  # [_Item], or None when the entry lists no action_urls (only with state=gathered)
+        self.ivr_id = named.get("ivr_id")
         self.ivr = None  # the IVR as the listing shows it, when it was listed
-        self.stored = None
+        self.have = None  # the IVR's action URLs as read
         self.read_at = None  # time.monotonic() when its read was sent
         self.created_at = None  # time.monotonic() when the last create this run made in it was answered
 
@@ -74,7 +68,7 @@ class _Target:
 
 
 def run(client, params, check_mode, diff):
-    """The module result (with a diff if ``diff``); raises Problem (nothing written), PortsipError or WriteFailed."""
+    """The module result (with a diff if ``diff``); raises Problem (nothing written), RequestError or WriteFailed."""
     state = params["state"]
     targets = _targets(params)
     _identify(client, targets, gathering=state == "gathered")
@@ -82,19 +76,19 @@ def run(client, params, check_mode, diff):
     if state == "gathered":
         return dict(changed=False, gathered=[_gathered(target) for target in targets])
     steps = _plan(targets, state, params["update_secrets"])
-    hidden = set().union(*(fields.secret_header_names(item) for entry in params["config"] for item in entry["action_urls"] or ()))
+    hidden = set().union(*(secret_header_names(item) for entry in params["config"] for item in entry["action_urls"] or ()))
     result = dict(changed=False, changes=[],
-                  before=[dict(target.given, action_urls=[shown(item, hidden=hidden) for item in target.stored])
+                  before=[dict(target.named, action_urls=[shown(item, hidden=hidden) for item in target.have])
                           for target in targets])
     if diff:
         result["diff"] = []
     if check_mode:
-        done, failures = [(target, change, change.current and change.current["id"]) for target, change in steps], []
+        done, failures = [(target, change, change.have and change.have["id"]) for target, change in steps], []
     else:
         done, failures = _Writes(client, params["update_secrets"]).make(steps, params["parallelism"])
     for target, change, url_id in done:
         _report(result, target, change, url_id, hidden)
-    result["after"] = [dict(target.given, action_urls=_after(target, [change for owner, change in steps if owner is target], hidden))
+    result["after"] = [dict(target.named, action_urls=_after(target, [change for owner, change in steps if owner is target], hidden))
                        for target in targets]
     if failures:
         raise WriteFailed(failures[0][1], "; ".join(where for where, _error in failures), result)
@@ -147,8 +141,8 @@ class _Writes:
             if self.failed.is_set():
                 break
             try:
-                url_id = write(self.client, target.ivr_id, change, [item["id"] for item in target.stored])
-            except PortsipError as error:
+                url_id = write(self.client, target.ivr_id, change, [item["id"] for item in target.have])
+            except RequestError as error:
                 self.failed.set()
                 return done, creates, ("the %s of action URL %r of %s failed" % (change.action, _name(change), target.label), error)
             done.append((change, url_id))
@@ -165,7 +159,7 @@ class _Writes:
         self.client.wait(settle_at(target.read_at, target.created_at) - time.monotonic())
         try:
             return settle(self.client, target.ivr_id, creates, self.update_secrets)[1], None
-        except PortsipError as error:
+        except RequestError as error:
             return [], ("looking again at %s after its creates failed" % target.label, error)
 
 
@@ -174,7 +168,8 @@ class _Item:
 
     def __init__(self, place, params):
         self.place = place
-        self.wanted = fields.desired(params)
+        self.want = want_of(params)
+        self.secret_headers = lone_secret_headers(params)
         self.problems = fields.value_problems(params)
 
 
@@ -182,18 +177,17 @@ def _targets(params):
     """The declaration, checked through: every problem at once, named by its place."""
     state = params["state"]
     problems = []
-    # Ansible's int type lets a boolean through.
-    if isinstance(params["parallelism"], bool) or params["parallelism"] < 1:
+    if not is_whole_number(params["parallelism"], 1):
         problems.append("parallelism: must be a whole number, 1 or greater, got %r" % params["parallelism"])
     targets = []
     for index, entry in enumerate(params["config"] or []):
         place = "config[%d]" % index
-        given = {key: entry[key] for key in ("ivr", "ivr_id") if entry[key] is not None}
-        problems += ["%s.%s: must not be empty" % (place, key) for key, value in given.items() if value == ""]
+        named = {key: entry[key] for key in ("ivr", "ivr_id") if entry[key] is not None}
+        problems += empty_problems(named, place)
         if entry["action_urls"] is None and state in ("overridden", "deleted"):
             problems.append("%s.action_urls: required with state=%s; to delete every action URL of the virtual "
                             "receptionist, use state=overridden with action_urls: []" % (place, state))
-        declared = None if entry["action_urls"] is None else []
+        want = None if entry["action_urls"] is None else []
         names = {}
         for position, item in enumerate(entry["action_urls"] or []):
             where = "%s.action_urls[%d]" % (place, position)
@@ -201,8 +195,8 @@ def _targets(params):
                 problems.append("%s.name: %r is also listed at %s" % (where, item["name"], names[item["name"]]))
             names.setdefault(item["name"], where)
             problems += ["%s.%s" % (where, problem) for problem in fields.shape_problems(item)]
-            declared.append(_Item(where, item))
-        targets.append(_Target(place, given, declared))
+            want.append(_Item(where, item))
+        targets.append(_Target(place, named, want))
     if problems:
         raise Problem("; ".join(problems))
     return targets
@@ -211,17 +205,17 @@ def _targets(params):
 def _identify(client, targets, gathering):
     """Find each IVR named by name or number in one listing for all of them; refuse unknown, ambiguous and repeated ones."""
     listed = None
-    if gathering or any("ivr" in target.given for target in targets):
+    if gathering or any("ivr" in target.named for target in targets):
         listed = list_ivrs(client)
     if gathering and not targets:
         targets.extend(_Target("", {"ivr_id": ivr["id"]}, None) for ivr in listed)
     problems = []
     for target in targets:
-        if "ivr" in target.given:
+        if "ivr" in target.named:
             try:
-                target.ivr = pick_ivr(listed, target.given["ivr"])
-            except PortsipError as error:
-                problems.append("%s.ivr: %s" % (target.place, error.message))
+                target.ivr = pick_ivr(listed, target.named["ivr"])
+            except Problem as problem:
+                problems.append("%s.ivr: %s" % (target.place, problem))
                 continue
             target.ivr_id = target.ivr["id"]
         elif listed is not None:
@@ -244,7 +238,7 @@ def _read(client, targets, parallelism):
 
     def read(target):
         target.read_at = time.monotonic()
-        target.stored = action_urls(client, target.ivr_id)
+        target.have = action_urls(client, target.ivr_id)
 
     with ThreadPoolExecutor(max_workers=min(parallelism, len(targets))) as pool:
         list(pool.map(read, targets))
@@ -258,36 +252,38 @@ def _plan(targets, state, update_secrets):
     for target in targets:
         removed = []
         if state == "overridden":
-            listed = {item.wanted["name"] for item in target.declared}
-            removed = [stored for stored in target.stored if stored.get("name") not in listed]
+            listed = {item.want["name"] for item in target.want}
+            removed = [have for have in target.have if have.get("name") not in listed]
         changes = []
-        for item in target.declared or ():
-            copies = [stored for stored in target.stored if stored.get("name") == item.wanted["name"]]
+        for item in target.want or ():
+            copies = [have for have in target.have if have.get("name") == item.want["name"]]
             try:
                 if state == "deleted":
                     removed += copies
                 elif state == "overridden" and len(copies) > 1:
-                    keep = _keeper(target.stored, copies, item, update_secrets, whole)
-                    removed += [copy for copy in copies if copy is not keep.current]
+                    keep = _keeper(target.have, copies, item, update_secrets, whole)
+                    removed += [copy for copy in copies if copy is not keep.have]
                     changes.append(keep)
                 else:
-                    changes.append(decide(target.stored, item.wanted, update_secrets, whole=whole, problems=item.problems))
+                    changes.append(decide(target.have, item.want, update_secrets, whole=whole, problems=item.problems,
+                                          secret_headers=item.secret_headers))
             except Problem as problem:
                 problems.append(problem.describe(item.place))
-        deletes = [decide(target.stored, {}, update_secrets, stored["id"], absent=True) for stored in removed]
+        deletes = [decide(target.have, {}, update_secrets, have["id"], absent=True) for have in removed]
         steps += [(target, change) for change in deletes + changes if change.action]
     if problems:
         raise Problem("; ".join(problems))
     return steps
 
 
-def _keeper(stored, copies, item, update_secrets, whole):
+def _keeper(have, copies, item, update_secrets, whole):
     """Of the action URLs that share a declared name, the one overridden keeps: the one that needs the fewest
     changes, then the one with the lowest id; its change. Refused only if each copy's change is."""
     decided, refusal = [], None
     for copy in sorted(copies, key=lambda copy: copy["id"]):
         try:
-            decided.append(decide(stored, item.wanted, update_secrets, copy["id"], whole=whole, problems=item.problems))
+            decided.append(decide(have, item.want, update_secrets, copy["id"], whole=whole, problems=item.problems,
+                                  secret_headers=item.secret_headers))
         except Problem as problem:
             refusal = refusal or problem
     if not decided:
@@ -296,26 +292,26 @@ def _keeper(stored, copies, item, update_secrets, whole):
 
 
 def _name(change):
-    return (change.after or change.current)["name"]
+    return (change.after or change.have)["name"]
 
 
 def _after(target, changes, hidden):
     """The IVR's action URLs, shown, as the PBX will hold them once ``changes`` are made."""
-    by_id = {change.current["id"]: change for change in changes if change.current is not None}
+    by_id = {change.have["id"]: change for change in changes if change.have is not None}
     after = []
-    for item in target.stored:
+    for item in target.have:
         change = by_id.get(item["id"])
         if change is None:
             after.append(shown(item, hidden=hidden))
         elif change.after is not None:
             after.append(shown(change.after, change.placeholders, hidden))
-    return after + [shown(change.after, change.placeholders, hidden) for change in changes if change.current is None]
+    return after + [shown(change.after, change.placeholders, hidden) for change in changes if change.have is None]
 
 
 def _diff(target, change, hidden):
     header = "%s, action URL %r" % (target.label, _name(change))
     return dict(before_header=header, after_header=header,
-                before={} if change.current is None else shown(change.current, hidden=hidden),
+                before={} if change.have is None else shown(change.have, hidden=hidden),
                 after={} if change.after is None else shown(change.after, change.placeholders, hidden))
 
 
@@ -325,5 +321,5 @@ def _gathered(target):
     Credential headers are left out like the other secrets: applying the export keeps the ones the target holds.
     """
     number = target.ivr.get("extension_number")
-    items = [fields.exported(item) for item in target.stored]
+    items = [exported(item) for item in target.have]
     return dict({"ivr_id": target.ivr_id} if number is None else {"ivr": str(number)}, action_urls=items)

@@ -9,7 +9,7 @@ __metaclass__ = type
 
 from urllib.parse import quote
 
-from ansible_collections.portsip.pbx.plugins.module_utils.client import PortsipError
+from ansible_collections.portsip.pbx.plugins.module_utils.errors import Problem, RequestError
 
 
 def ivr_path(ivr_id):
@@ -25,10 +25,10 @@ def _get_by_id(read, path, what):
     """
     try:
         return read(path)
-    except PortsipError as error:
+    except RequestError as error:
         if error.path != path or error.status not in (400, 404):
             raise
-        raise PortsipError("%s was not found (%s)" % (what, error.message), error.method, error.path, error.status, error.errors)
+        raise RequestError("%s was not found (%s)" % (what, error.message), error.method, error.path, error.status, error.errors)
 
 
 def get_ivr(client, ivr_id):
@@ -47,9 +47,9 @@ def pick_ivr(ivrs, name_or_number):
     """The one IVR of the list ``ivrs`` whose name or extension number is ``name_or_number``."""
     matches = [ivr for ivr in ivrs if name_or_number in (ivr.get("name"), str(ivr.get("extension_number")))]
     if not matches:
-        raise PortsipError("no virtual receptionist has the name or extension number %r" % name_or_number)
+        raise Problem("no virtual receptionist has the name or extension number %r" % name_or_number)
     if len(matches) > 1:
-        raise PortsipError("%d virtual receptionists match %r; use ivr_id to pick one: %s" % (
+        raise Problem("%d virtual receptionists match %r; use ivr_id to pick one: %s" % (
             len(matches), name_or_number, ", ".join(describe_ivr(ivr) for ivr in matches)))
     return matches[0]
 

@@ -13,19 +13,17 @@ from urllib.parse import urlsplit
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
-from ansible_collections.portsip.pbx.plugins.module_utils.action_url_fields import (
+from ansible_collections.portsip.pbx.plugins.module_utils.client import Client
+from ansible_collections.portsip.pbx.plugins.module_utils.headers import (
     CREDENTIAL_HEADER_WORDS,
     SECRET_HEADERS,
     credential_headers,
     is_credential_header,
-    is_placeholder,
 )
-from ansible_collections.portsip.pbx.plugins.module_utils.client import (
-    HAS_REQUESTS,
-    MIN_SECRET,
-    REQUESTS_IMPORT_ERROR,
-    Client,
-)
+from ansible_collections.portsip.pbx.plugins.module_utils.placeholders import is_placeholder
+from ansible_collections.portsip.pbx.plugins.module_utils.redaction import MIN_SECRET
+from ansible_collections.portsip.pbx.plugins.module_utils.transport import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
+from ansible_collections.portsip.pbx.plugins.module_utils.values import empty_problems, is_whole_number
 
 # Option name -> (argument spec, environment variable). The variable names are the ones the
 # collection's AWX credential type injects.
@@ -41,9 +39,17 @@ CONNECTION_OPTIONS = {
     "pbx_timeout": ({"type": "int", "default": 30}, "PORTSIP_TIMEOUT"),
 }
 
+_DOMAIN = "pbx_domain (a tenant admin needs the tenant's SIP domain)"
+# What a user can do about a failed request: by the error's kind, else by its HTTP status. The errors carry facts; the
+# options to change are named here only.
 HINTS = {
-    401: "the PBX refused the credentials: check pbx_username and pbx_password, pbx_domain (a tenant "
-         "admin needs the tenant's SIP domain), or pbx_access_token",
+    "tls": "if the PBX uses a private CA, set pbx_ca_path to its certificate, or pbx_validate_certs to false on a trusted "
+           "network",
+    "redirect": "set pbx_url to the address the PBX serves its API on",
+    "no_credentials": "set pbx_access_token, or pbx_username and pbx_password",
+    "two_factor": "use an automation account without 2FA or pass pbx_access_token",
+    "login_refused": "check pbx_username, pbx_password and " + _DOMAIN,
+    401: "the PBX refused the credentials: check pbx_username and pbx_password, " + _DOMAIN + ", or pbx_access_token",
     403: "the account is not allowed to do this: virtual receptionists are tenant resources, so use a "
          "tenant admin account (with pbx_domain) whose role may manage them",
     429: "the PBX's API rate limit was reached and retries did not get through: run fewer tasks in parallel",
@@ -73,6 +79,14 @@ class PortsipModule(AnsibleModule):
         )
         if not HAS_REQUESTS:
             self.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
+        self._check_connection(logs_in)
+        self._guard_headers()
+        empty = empty_problems({name: self.params.get(name) for name in ("ivr_id", "ivr", "id")})
+        if empty:
+            self.fail_json(msg=empty[0])
+
+    def _check_connection(self, logs_in):
+        """Refuse connection options that cannot work; warn of credentials sent unencrypted."""
         url = urlsplit(self.params["pbx_url"] or "")
         if url.scheme not in ("http", "https") or not url.netloc:
             self.fail_json(msg="pbx_url: must be the PBX's address with http:// or https://, for example "
@@ -81,7 +95,7 @@ class PortsipModule(AnsibleModule):
         if logs_in and not (self.params["pbx_username"] and self.params["pbx_password"]):
             self.fail_json(msg="pbx_username and pbx_password: both are required, this module logs in with them "
                                "(set the options or the PORTSIP_USERNAME and PORTSIP_PASSWORD environment variables)")
-        if isinstance(self.params["pbx_timeout"], bool) or self.params["pbx_timeout"] <= 0:
+        if not is_whole_number(self.params["pbx_timeout"], 1):
             self.fail_json(msg="pbx_timeout: must be a number of seconds greater than 0")
         ca_path = self.params["pbx_ca_path"]
         if ca_path and not os.path.isfile(ca_path):
@@ -89,6 +103,9 @@ class PortsipModule(AnsibleModule):
         if url.scheme == "http" and not _is_loopback(url.hostname) and (self.params["pbx_password"] or self.params["pbx_access_token"]):
             self.warn("pbx_url uses http://, so the PBX credentials and access token cross the network unencrypted; "
                       "use the PBX's https:// address")
+
+    def _guard_headers(self):
+        """Hide credentials given in the plain headers option, and warn where headers or secret_headers leak them."""
         # Credential values in the plain headers option are hidden from the result (its invocation too) and from the
         # log entry (_log_invocation) as no_log values are; Ansible itself may still show them where it shows a task's
         # arguments, as it does not know them for secrets.
@@ -103,10 +120,6 @@ class PortsipModule(AnsibleModule):
             self.warn("secret_headers: %s is hidden in this task's output, but its name does not contain %s, so "
                       "ivr_action_url_info and gathered exports show its value, and a task that sets headers without it "
                       "removes it" % (", ".join(unrecognised), " or ".join(CREDENTIAL_HEADER_WORDS)))
-        # IDs and the IVR's name or number become URL path segments or filters: empty would address another object.
-        for name in ("ivr_id", "ivr", "id"):
-            if self.params.get(name) == "":
-                self.fail_json(msg="%s: must not be empty" % name)
 
     def client(self):
         params = self.params
@@ -121,6 +134,7 @@ class PortsipModule(AnsibleModule):
             timeout=params["pbx_timeout"],
             warn=self.warn,
             secrets=self.secrets(),
+            timeout_name="pbx_timeout",
         )
 
     def secrets(self):
@@ -142,14 +156,17 @@ class PortsipModule(AnsibleModule):
 
     def fail_on(self, error, context=None, **result):
         """Report a PortsipError with what the user can do about it; ``context`` says what was being done."""
-        msg = str(error)
-        hint = error.hint or HINTS.get(error.status)
-        if hint:
-            msg += "; " + hint
-        if context:
-            msg = "%s: %s" % (context, msg)
         result.update(error.to_result())
-        self.fail_json(msg=msg, **result)
+        self.fail_json(msg=message(error, context), **result)
+
+
+def message(error, context=None):
+    """A PortsipError as a user reads it: what failed, then what to do about it, after ``context`` if given."""
+    msg = str(error)
+    hint = HINTS.get(getattr(error, "kind", None)) or HINTS.get(getattr(error, "status", None))
+    if hint:
+        msg += "; " + hint
+    return "%s: %s" % (context, msg) if context else msg
 
 
 def _values_named(value, name):

@@ -291,37 +291,23 @@ diff:
       url: https://crm.example.com/portsip/route
 """
 
-from ansible_collections.portsip.pbx.plugins.module_utils import action_url_fields as fields
-from ansible_collections.portsip.pbx.plugins.module_utils.action_url import Problem, argument_spec, ensure
-from ansible_collections.portsip.pbx.plugins.module_utils.client import PortsipError
-from ansible_collections.portsip.pbx.plugins.module_utils.ivr import find_ivr
+from ansible_collections.portsip.pbx.plugins.module_utils import action_url
+from ansible_collections.portsip.pbx.plugins.module_utils.errors import PortsipError
 from ansible_collections.portsip.pbx.plugins.module_utils.module import PortsipModule
 
 
 def main():
     module = PortsipModule(
-        argument_spec=argument_spec(),
+        argument_spec=action_url.argument_spec(),
         mutually_exclusive=[("ivr_id", "ivr")],
         required_one_of=[("ivr_id", "ivr"), ("name", "id")],
         supports_check_mode=True,
     )
-    problems = fields.shape_problems(module.params)
-    if problems:
-        module.fail_json(msg="; ".join(problems))
-
-    ivr_id = module.params["ivr_id"]
     try:
-        client = module.client()
-        if ivr_id is None:
-            ivr_id = find_ivr(client, module.params["ivr"])["id"]
-        result = ensure(client, ivr_id, module.params, module.check_mode)
+        result = action_url.run(module.client(), module.params, module.check_mode, module._diff)
     except PortsipError as error:
-        module.fail_on(error, ivr_id=ivr_id)
-    except Problem as problem:
-        module.fail_json(msg=str(problem), ivr_id=ivr_id)
-    if not module._diff:
-        del result["diff"]
-    module.exit_json(ivr_id=ivr_id, **result)
+        module.fail_on(error)
+    module.exit_json(**result)
 
 
 if __name__ == "__main__":

@@ -176,8 +176,8 @@ action_urls:
       sample: "8000"
 """
 
-from ansible_collections.portsip.pbx.plugins.module_utils import action_url_fields as fields
-from ansible_collections.portsip.pbx.plugins.module_utils.client import PortsipError
+from ansible_collections.portsip.pbx.plugins.module_utils.errors import PortsipError
+from ansible_collections.portsip.pbx.plugins.module_utils.forms import masked
 from ansible_collections.portsip.pbx.plugins.module_utils.ivr import action_urls, find_ivr, get_ivr, list_ivrs
 from ansible_collections.portsip.pbx.plugins.module_utils.module import PortsipModule
 
@@ -196,7 +196,7 @@ def read(client, params):
         for item in action_urls(client, ivr_id):
             if params["id"] not in (None, item.get("id")) or params["name"] not in (None, item.get("name")):
                 continue
-            found.append(dict(fields.masked(item), ivr_id=ivr_id, ivr_name=ivr.get("name"),
+            found.append(dict(masked(item), ivr_id=ivr_id, ivr_name=ivr.get("name"),
                               ivr_extension_number=None if number is None else str(number)))
     return found
 

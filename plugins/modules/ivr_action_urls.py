@@ -358,8 +358,7 @@ diff:
 """
 
 from ansible_collections.portsip.pbx.plugins.module_utils import action_url_set
-from ansible_collections.portsip.pbx.plugins.module_utils.action_url import Problem
-from ansible_collections.portsip.pbx.plugins.module_utils.client import PortsipError
+from ansible_collections.portsip.pbx.plugins.module_utils.errors import PortsipError, WriteFailed
 from ansible_collections.portsip.pbx.plugins.module_utils.module import PortsipModule
 
 
@@ -368,9 +367,7 @@ def main():
                            supports_check_mode=True)
     try:
         result = action_url_set.run(module.client(), module.params, module.check_mode, module._diff)
-    except Problem as problem:
-        module.fail_json(msg=str(problem))
-    except action_url_set.WriteFailed as failed:
+    except WriteFailed as failed:
         module.fail_on(failed.error, context=failed.where, **failed.result)
     except PortsipError as error:
         module.fail_on(error)

@@ -107,7 +107,7 @@ expires_at:
 
 import datetime
 
-from ansible_collections.portsip.pbx.plugins.module_utils.client import PortsipError
+from ansible_collections.portsip.pbx.plugins.module_utils.errors import PortsipError
 from ansible_collections.portsip.pbx.plugins.module_utils.module import PortsipModule
 
 

@@ -10,7 +10,7 @@ __metaclass__ = type
 import collections
 import json
 
-from ansible_collections.portsip.pbx.plugins.module_utils import action_url_fields as fields
+from ansible_collections.portsip.pbx.plugins.module_utils import fields, headers as hdr, placeholders
 
 from harness import ACCESS_TOKEN
 
@@ -21,15 +21,15 @@ def secret_values(raw, *declared):
     for urls in raw.values():
         for obj in urls.values():
             found.update(obj[name] for name in fields.SECRETS if obj.get(name))
-            found.update(text for _name, text in fields.credential_headers(obj.get("headers")))
+            found.update(text for _name, text in hdr.credential_headers(obj.get("headers")))
 
     def walk(value):
         if isinstance(value, dict):
             for key, item in value.items():
-                if key in fields.SECRETS and item and not fields.is_placeholder(item):
+                if key in fields.SECRETS and item and not placeholders.is_placeholder(item):
                     found.add(item)
-                if key == fields.SECRET_HEADERS:
-                    found.update(text for text in item.values() if text and not fields.is_placeholder(text))
+                if key == hdr.SECRET_HEADERS:
+                    found.update(text for text in item.values() if text and not placeholders.is_placeholder(text))
                 walk(item)
         elif isinstance(value, list):
             for item in value:
@@ -53,14 +53,14 @@ def crowded_names(raw):
 def _secrets_of(obj):
     """{secret name or "headers.<lowercase name>": value} of a stored object."""
     held = {name: obj[name] for name in fields.SECRETS if obj.get(name)}
-    held.update(("headers." + name.lower(), text) for name, text in fields.credential_headers(obj.get("headers")))
+    held.update(("headers." + name.lower(), text) for name, text in hdr.credential_headers(obj.get("headers")))
     return held
 
 
 def declared_secrets(item):
     """The secrets an item of a declaration gives, named as _secrets_of names them; "" removes a credential header."""
     given = {name: item[name] for name in fields.SECRETS if item.get(name) is not None}
-    given.update(("headers." + name.lower(), text) for name, text in (item.get(fields.SECRET_HEADERS) or {}).items())
+    given.update(("headers." + name.lower(), text) for name, text in (item.get(hdr.SECRET_HEADERS) or {}).items())
     return given
 
 
@@ -94,16 +94,16 @@ def satisfies(obj, wanted, readable_secrets):
     """
     wrong = []
     for name, value in wanted.items():
-        if name == fields.SECRET_HEADERS:
+        if name == hdr.SECRET_HEADERS:
             continue
         field = fields.BY_NAME[name]
         held = obj.get(name)
         if name == "headers":
             # Credential headers are kept when left out and removed by secret_headers: the erasure test checks them.
-            held, value = fields.without_credential_headers(held), fields.without_credential_headers(value)
+            held, value = hdr.without_credential_headers(held), hdr.without_credential_headers(value)
         if field.secret and not readable_secrets:
             continue
-        if field.stored(held) != field.normalise(value):
+        if field.normalise_have(held) != field.normalise(value):
             wrong.append(name)
     return wrong
 
@@ -112,16 +112,16 @@ def _secret_values_of(obj):
     """(option, value) of each secret field and header value of an object or request body, headers as the API string."""
     values = [(name, obj[name]) for name in fields.SECRETS if isinstance(obj.get(name), str)]
     headers = obj.get("headers")
-    return values + [("headers." + name, text) for name, text in fields.parse_headers(headers)] if isinstance(headers, str) else values
+    return values + [("headers." + name, text) for name, text in hdr.parse_headers(headers)] if isinstance(headers, str) else values
 
 
 def placeholders_sent(run):
     """The secrets that a run's writes sent as a placeholder: a mask must never reach the PBX."""
     return [(entry["path"], option) for entry in run.writes if isinstance(entry["body"], dict)
-            for option, value in _secret_values_of(entry["body"]) if fields.is_placeholder(value)]
+            for option, value in _secret_values_of(entry["body"]) if placeholders.is_placeholder(value)]
 
 
 def placeholders_stored(raw):
     """The secrets the PBX holds as a placeholder: one became the webhook's credential."""
     return [(url_id, option) for urls in raw.values() for url_id, obj in urls.items()
-            for option, value in _secret_values_of(obj) if fields.is_placeholder(value)]
+            for option, value in _secret_values_of(obj) if placeholders.is_placeholder(value)]

@@ -4,7 +4,7 @@
 
 """Hypothesis strategies for stored action URLs, declarations and server modes.
 
-Every value is drawn from the one field declaration (action_url_fields.FIELDS):
+Every value is drawn from the one field declaration (fields.FIELDS):
 its kinds, choices, lengths, bounds, server defaults and secrets. Only the
 syntax of the checked fields (masks, URLs, headers, credentials) needs a
 generator of its own, keyed by the field's check.
@@ -17,7 +17,8 @@ import string
 
 from hypothesis import strategies as st
 
-from ansible_collections.portsip.pbx.plugins.module_utils import action_url_fields as fields
+from ansible_collections.portsip.pbx.plugins.module_utils import fields
+from ansible_collections.portsip.pbx.plugins.module_utils.headers import SECRET_HEADERS
 
 # Every secret starts with this and no other drawn text holds a "z", so finding a secret's value in a
 # result is never a coincidence with a name, a URL or a header.
@@ -225,7 +226,7 @@ def options(draw, complete=False, exists=True, whole=False):
         if name not in given and (complete or not exists or name not in fields.KEPT):
             given[name] = draw(value_of(fields.BY_NAME[name]), label=name)
     if draw(st.booleans(), label="with secret_headers"):
-        given[fields.SECRET_HEADERS] = draw(secret_headers(removals=True), label=fields.SECRET_HEADERS)
+        given[SECRET_HEADERS] = draw(secret_headers(removals=True), label=SECRET_HEADERS)
     return given
 
 

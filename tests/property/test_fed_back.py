@@ -15,7 +15,7 @@ __metaclass__ = type
 from hypothesis import event, given
 from hypothesis import strategies as st
 
-from ansible_collections.portsip.pbx.plugins.module_utils import action_url_fields as fields
+from ansible_collections.portsip.pbx.plugins.module_utils import fields
 from ansible_collections.portsip.pbx.plugins.modules import ivr_action_url, ivr_action_url_info, ivr_action_urls
 
 from harness import IVR_NUMBERS, REFUSALS

@@ -13,7 +13,7 @@ __metaclass__ = type
 from hypothesis import event, given
 from hypothesis import strategies as st
 
-from ansible_collections.portsip.pbx.plugins.module_utils import action_url_fields as fields
+from ansible_collections.portsip.pbx.plugins.module_utils import fields, placeholders
 from ansible_collections.portsip.pbx.plugins.modules import ivr_action_url, ivr_action_urls
 
 from strategies import credentials, stored_action_url, tokens
@@ -21,8 +21,8 @@ from strategies import credentials, stored_action_url, tokens
 # A new value for each of a few options, whatever the stored one: an update is needed.
 CHANGES = {
     "url": lambda stored: stored["url"].rstrip("/") + "/changed",
-    "enabled": lambda stored: not fields.BY_NAME["enabled"].stored(stored.get("enabled")),
-    "request_timeout": lambda stored: fields.BY_NAME["request_timeout"].stored(stored.get("request_timeout")) + 1,
+    "enabled": lambda stored: not fields.BY_NAME["enabled"].normalise_have(stored.get("enabled")),
+    "request_timeout": lambda stored: fields.BY_NAME["request_timeout"].normalise_have(stored.get("request_timeout")) + 1,
 }
 
 
@@ -37,7 +37,7 @@ def hidden_secret_examples(draw):
     option = draw(st.sampled_from(sorted(CHANGES)), label="changed option")
     declared = {"name": "crm", option: CHANGES[option](stored)}
     if draw(st.booleans(), label="with a placeholder"):
-        declared[secret] = draw(st.sampled_from(sorted(fields.PLACEHOLDERS)), label="placeholder")
+        declared[secret] = draw(st.sampled_from(sorted(placeholders.PLACEHOLDERS)), label="placeholder")
     mode = {"secrets": draw(st.sampled_from(("masked", "omitted")), label="secrets"), "update": "reset",
             "unknown_id_status": 404, "blank_defaults": False}
     return dict(mode=mode, stored=stored, secret=secret, declared=declared, whole=draw(st.booleans(), label="ivr_action_urls"))

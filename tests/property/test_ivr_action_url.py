@@ -10,7 +10,7 @@ __metaclass__ = type
 
 from hypothesis import given
 
-from ansible_collections.portsip.pbx.plugins.module_utils import action_url_fields as fields
+from ansible_collections.portsip.pbx.plugins.module_utils import fields, forms, headers as hdr
 from ansible_collections.portsip.pbx.plugins.modules import ivr_action_url
 
 from harness import CREATE_PATH, DESTROY_PATH, Runs, created_in
@@ -51,7 +51,7 @@ def test_apply_makes_the_stored_object_satisfy_the_declaration(pbx, example):
     assert target is not None
     existed = run.target_id(run.before) is not None
     readable = not existed or run.mode["secrets"] == "clear"
-    assert satisfies(run.after[run.ivr_id][target], fields.desired(run.params), readable) == []
+    assert satisfies(run.after[run.ivr_id][target], forms.want_of(run.params), readable) == []
 
 
 @given(single_examples())
@@ -61,7 +61,7 @@ def test_second_apply_writes_nothing_and_reports_no_change(pbx, example):
         assert run.again.failed and not run.again.writes
         return
     rotated = [name for name in fields.SECRETS if run.params.get(name) is not None] + [
-        name for name, text in (run.params.get(fields.SECRET_HEADERS) or {}).items() if text]
+        name for name, text in (run.params.get(hdr.SECRET_HEADERS) or {}).items() if text]
     if run.params["update_secrets"] == "always" and run.mode["secrets"] != "clear" and rotated and run.params["state"] == "present":
         # Documented: always sends a secret it cannot compare, as a change, every run.
         assert run.again.result["changed"] and len(run.again.writes) == 1

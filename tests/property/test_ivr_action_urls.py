@@ -11,7 +11,7 @@ __metaclass__ = type
 from hypothesis import event, given
 from hypothesis import strategies as st
 
-from ansible_collections.portsip.pbx.plugins.module_utils import action_url_fields as fields
+from ansible_collections.portsip.pbx.plugins.module_utils import decision, fields, forms
 from ansible_collections.portsip.pbx.plugins.modules import ivr_action_urls
 
 from harness import CREATE_PATH, DESTROY_PATH, IVR_NUMBERS, Runs, created_in, listing_requests
@@ -60,7 +60,7 @@ class Scenario(Runs):
 
 
 def _normalised(item):
-    return {field.name: field.stored(item.get(field.name)) for field in fields.FIELDS}
+    return {field.name: field.normalise_have(item.get(field.name)) for field in fields.FIELDS}
 
 
 def _by_name(urls):
@@ -83,9 +83,9 @@ def test_apply_makes_the_stored_objects_satisfy_the_declaration(pbx, example):
         if run.state == "overridden":
             assert sorted(now) == sorted(names)
         for item in items:
-            wanted = fields.desired(item)
+            wanted = forms.want_of(item)
             if run.state in ("replaced", "overridden"):
-                wanted = fields.replacement(wanted)
+                wanted = decision.replacement(wanted, forms.lone_secret_headers(item))
             readable = item["name"] not in then or run.mode["secrets"] == "clear"
             assert satisfies(now[item["name"]], wanted, readable) == [], item
     for ivr_id in set(run.before) - listed:

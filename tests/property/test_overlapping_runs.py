@@ -76,12 +76,12 @@ class Turns:
 def _client(pbx, turns, index):
     """A client whose requests take turns, and whose pause after creates, however short, lets the others go on."""
     client = Client(pbx.sim.base_url, access_token=ACCESS_TOKEN, timeout=30, sleep=lambda seconds: None)
-    send = client._send  # pylint: disable=protected-access
+    send = client.transport.send
 
     def gated(*args, **kwargs):
         turns.request(index)
         return send(*args, **kwargs)
-    client._send = gated  # pylint: disable=protected-access
+    client.transport.send = gated
     client.wait = lambda seconds: turns.pause(index)
     return client
 

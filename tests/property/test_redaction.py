@@ -14,7 +14,7 @@ from urllib.parse import quote, quote_plus
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ansible_collections.portsip.pbx.plugins.module_utils.client import SECRET_PIECE, Redactor
+from ansible_collections.portsip.pbx.plugins.module_utils.redaction import SECRET_PIECE, Redactor
 
 # Secrets from lowercase letters, digits and the characters encodings change; the text around them from letters no
 # spelling of a secret holds (percent-encoding brings A-F), so a match is never the text's own.

@@ -13,7 +13,7 @@ import os
 import yaml
 
 from ansible_collections.portsip.pbx.plugins.doc_fragments.connection import ModuleDocFragment
-from ansible_collections.portsip.pbx.plugins.module_utils import action_url_fields as fields
+from ansible_collections.portsip.pbx.plugins.module_utils import fields
 from ansible_collections.portsip.pbx.plugins.module_utils.module import CONNECTION_OPTIONS
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))

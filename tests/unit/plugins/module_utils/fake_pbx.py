@@ -12,8 +12,8 @@ import json
 import threading
 import time
 
-from ansible_collections.portsip.pbx.plugins.module_utils import action_url_fields as fields
-from ansible_collections.portsip.pbx.plugins.module_utils.client import PortsipError
+from ansible_collections.portsip.pbx.plugins.module_utils import decision, fields
+from ansible_collections.portsip.pbx.plugins.module_utils.errors import RequestError
 
 # Two action URLs as a user declares them.
 CRM = dict(name="crm", enabled=True, type="DTMF", dtmf_mask="1;2", method="POST", url="https://crm.example.com/hook",
@@ -41,7 +41,7 @@ class FakePbx:
     def seed(self, number, *items):
         for item in items:
             self._ids += 1
-            self.urls["ivr-%s" % number].append(dict(fields.predicted_create(item), id="u%d" % self._ids))
+            self.urls["ivr-%s" % number].append(dict(decision.predicted_create(item), id="u%d" % self._ids))
 
     def names(self, number):
         return [item["name"] for item in self.urls["ivr-%s" % number]]
@@ -58,7 +58,7 @@ class FakePbx:
     def _record(self, method, path):
         self.calls.append((method, path))
         if self.fail_on == (method, path):
-            raise PortsipError("VALIDATE_FAILED url: refused", method, path, 400)
+            raise RequestError("VALIDATE_FAILED url: refused", method, path, 400)
 
     def _busy(self, method, path):
         """Record a call and take a little time over it, counting the calls of its method under way at once."""
@@ -67,7 +67,7 @@ class FakePbx:
             self.most_in_flight[method] = max(self.most_in_flight[method], self.in_flight[method])
             try:
                 self._record(method, path)
-            except PortsipError:
+            except RequestError:
                 self.in_flight[method] -= 1
                 raise
         time.sleep(0.02)
@@ -89,7 +89,7 @@ class FakePbx:
         with self._lock:
             self._ids += 1
             url_id = "u%d" % self._ids
-            self.urls[path.split("/")[2]].append(dict(fields.predicted_create(body), id=url_id))
+            self.urls[path.split("/")[2]].append(dict(decision.predicted_create(body), id=url_id))
         self.on_create(path.split("/")[2], body)
         return url_id
 
@@ -132,4 +132,4 @@ class RacingPbx(FakePbx):
         with self._lock:
             others = sum(1 for items in self.urls.values() for item in items if item["id"].startswith(self.other_id))
             url_id = self.other_id + ("-%d" % others if others else "")
-            self.urls[ivr_id].append(dict(fields.predicted_create(dict(body, **self.other)), id=url_id))
+            self.urls[ivr_id].append(dict(decision.predicted_create(dict(body, **self.other)), id=url_id))

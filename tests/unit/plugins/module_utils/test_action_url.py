@@ -11,9 +11,10 @@ import json
 
 import pytest
 
-from ansible_collections.portsip.pbx.plugins.module_utils import action_url_fields as fields
-from ansible_collections.portsip.pbx.plugins.module_utils.action_url import Problem, _created, decide, ensure, find
-from ansible_collections.portsip.pbx.plugins.module_utils.client import PortsipError
+from ansible_collections.portsip.pbx.plugins.module_utils import decision, fields, forms, placeholders
+from ansible_collections.portsip.pbx.plugins.module_utils.action_url import _created, ensure, run
+from ansible_collections.portsip.pbx.plugins.module_utils.decision import decide, find
+from ansible_collections.portsip.pbx.plugins.module_utils.errors import Problem, RequestError
 from ansible_collections.portsip.pbx.tests.unit.plugins.module_utils.fake_pbx import CRM, VIP, FakePbx, RacingPbx
 
 IVR = "ivr-8000"
@@ -37,7 +38,7 @@ class GoneOnRetryPbx(FakePbx):
 
     def destroy(self, path):
         super(GoneOnRetryPbx, self).destroy(path)
-        raise PortsipError("VALIDATE_FAILED id: no such action URL", "POST", path + "/destroy", self.status)
+        raise RequestError("VALIDATE_FAILED id: no such action URL", "POST", path + "/destroy", self.status)
 
 
 class AnswerWithoutIdPbx(FakePbx):
@@ -53,7 +54,7 @@ class TestEnsure:
         pbx = FakePbx()
         result = ensure(pbx, IVR, params(**VIP), check_mode=False)
         [created] = pbx.urls[IVR]
-        stored = dict(VIP, enabled=False, connection_timeout=2, request_timeout=2, token=fields.MASK)
+        stored = dict(VIP, enabled=False, connection_timeout=2, request_timeout=2, token=placeholders.MASK)
         assert result == dict(changed=True, action_url=dict(stored, id=created["id"]), diff=dict(before={}, after=stored))
 
     def test_a_delete_shows_the_object_before_and_nothing_after(self):
@@ -61,7 +62,7 @@ class TestEnsure:
         pbx.seed("8000", CRM, VIP)
         result = ensure(pbx, IVR, params(name="crm", state="absent"), check_mode=False)
         assert pbx.names("8000") == ["vip"]
-        stored = dict(CRM, password=fields.MASK)
+        stored = dict(CRM, password=placeholders.MASK)
         assert result == dict(changed=True, action_url={}, diff=dict(before=stored, after={}))
 
     @pytest.mark.parametrize("update_secrets, changed", [("always", True), ("on_create", False)])
@@ -111,7 +112,7 @@ class TestEnsure:
         pbx = FakePbx()
         pbx.seed("8000", CRM)
         pbx.fail_on = ("POST", "/ivrs/ivr-8000/action_urls/u1/destroy")
-        with pytest.raises(PortsipError, match="refused"):
+        with pytest.raises(RequestError, match="refused"):
             ensure(pbx, IVR, params(name="crm", state="absent"), check_mode=False)
         assert pbx.names("8000") == ["crm"]
 
@@ -129,8 +130,8 @@ def test_find_by_id_takes_that_id_only():
     (dict(type="DTMF", dtmf_mask="1", auth="DISABLE"), None),
 ])
 def test_what_an_existing_action_url_lacks_names_what_requires_it(options, message):
-    stored = dict(fields.predicted_create(dict(VIP, name="hook", auth="DISABLE", token=None)), id="u1")
-    wanted = fields.desired(params(name="hook", **options))
+    stored = dict(decision.predicted_create(dict(VIP, name="hook", auth="DISABLE", token=None)), id="u1")
+    wanted = forms.want_of(params(name="hook", **options))
     if message is None:
         assert decide([stored], wanted, "on_create").action == "update"
         return
@@ -140,7 +141,7 @@ def test_what_an_existing_action_url_lacks_names_what_requires_it(options, messa
 
 
 def test_a_readable_secret_holding_a_star_is_sent_back_not_taken_for_a_mask():
-    stored = dict(fields.predicted_create(dict(VIP, token="tok*1")), id="u1")
+    stored = dict(decision.predicted_create(dict(VIP, token="tok*1")), id="u1")
     change = decide([stored], {"name": "vip", "url": "https://new.example.com/vip"}, "on_create")
     assert change.action == "update" and change.body["token"] == "tok*1"
 
@@ -155,7 +156,7 @@ class TestPlaceholdersFedBack:
         pbx.seed("8000", dict(self.HOOK, **changes))
         return pbx
 
-    @pytest.mark.parametrize("placeholder", [fields.MASK, fields.MASK_CHANGED, fields.MASK_SENT, "******", " ******** "])
+    @pytest.mark.parametrize("placeholder", [placeholders.MASK, placeholders.MASK_CHANGED, placeholders.MASK_SENT, "******", " ******** "])
     @pytest.mark.parametrize("secrets", ["clear", "masked", "omitted"])
     def test_a_placeholder_alone_is_no_change(self, secrets, placeholder):
         pbx = self.stored(secrets)
@@ -163,7 +164,7 @@ class TestPlaceholdersFedBack:
         assert ensure(pbx, IVR, declared, check_mode=False)["changed"] is False
         assert pbx.writes == []
 
-    @pytest.mark.parametrize("placeholder", [fields.MASK, fields.MASK_CHANGED, fields.MASK_SENT])
+    @pytest.mark.parametrize("placeholder", [placeholders.MASK, placeholders.MASK_CHANGED, placeholders.MASK_SENT])
     def test_an_update_sends_the_stored_secret_the_pbx_gives_back_never_the_placeholder(self, placeholder):
         pbx = self.stored("clear")
         declared = params(name="hook", url="https://rolled.example.com/back", token=placeholder,
@@ -177,13 +178,13 @@ class TestPlaceholdersFedBack:
     def test_an_update_of_a_secret_the_pbx_hides_is_refused_as_if_left_out(self, secrets):
         pbx = self.stored(secrets, headers="X-App-ID:crm")
         with pytest.raises(Problem, match=r"^token: action URL 'hook' needs an update, but the PBX does not give back its stored token"):
-            ensure(pbx, IVR, params(name="hook", url="https://rolled.example.com/back", token=fields.MASK), check_mode=False)
+            ensure(pbx, IVR, params(name="hook", url="https://rolled.example.com/back", token=placeholders.MASK), check_mode=False)
         assert pbx.writes == []
 
     def test_a_placeholder_cannot_create_a_secret(self):
         pbx = FakePbx()
-        declared = params(name="new", type="DTMF", dtmf_mask="1", url="https://n.example.com/", auth="BEARER", token=fields.MASK,
-                          secret_headers={"X-API-Key": fields.MASK_SENT})
+        declared = params(name="new", type="DTMF", dtmf_mask="1", url="https://n.example.com/", auth="BEARER", token=placeholders.MASK,
+                          secret_headers={"X-API-Key": placeholders.MASK_SENT})
         with pytest.raises(Problem) as refused:
             ensure(pbx, IVR, declared, check_mode=False)
         assert str(refused.value) == (
@@ -198,13 +199,13 @@ class TestPlaceholdersFedBack:
         pbx = self.stored(secrets, auth="DISABLE", token=None)
         with pytest.raises(Problem, match=r"^token: \*{8} stands for a secret: .* action URL 'hook' holds no token to keep, "
                                           r"so give the secret itself$"):
-            ensure(pbx, IVR, params(name="hook", auth="BEARER", token=fields.MASK), check_mode=False)
+            ensure(pbx, IVR, params(name="hook", auth="BEARER", token=placeholders.MASK), check_mode=False)
         assert pbx.writes == []
 
     def test_a_header_placeholder_for_a_header_not_stored_is_refused(self):
         pbx = self.stored("clear", headers="X-App-ID:crm")
         with pytest.raises(Problem, match=r"^secret_headers\.X-API-Key: .* action URL 'hook' holds no X-API-Key header to keep"):
-            ensure(pbx, IVR, params(name="hook", headers={"X-App-ID": "crm", "X-API-Key": fields.MASK}), check_mode=False)
+            ensure(pbx, IVR, params(name="hook", headers={"X-App-ID": "crm", "X-API-Key": placeholders.MASK}), check_mode=False)
 
 
 @pytest.mark.parametrize("secrets", ["clear", "masked", "omitted"])
@@ -248,10 +249,10 @@ def test_the_diff_shows_only_the_settings_that_hold_a_value():
     pbx.seed("8000", dict(CRM, token=None, caller_mask=None, vendor_flags=3))
     diff = ensure(pbx, IVR, params(name="crm", enabled=False), check_mode=True)["diff"]
     assert "token" not in diff["before"] and "caller_mask" not in diff["after"] and "vendor_flags" not in diff["after"]
-    assert diff["before"]["password"] == diff["after"]["password"] == fields.MASK
+    assert diff["before"]["password"] == diff["after"]["password"] == placeholders.MASK
 
 
-@pytest.mark.parametrize("declared", [dict(token=fields.MASK), dict(password=fields.MASK_SENT)])
+@pytest.mark.parametrize("declared", [dict(token=placeholders.MASK), dict(password=placeholders.MASK_SENT)])
 def test_a_placeholder_for_a_secret_the_auth_does_not_use_is_no_problem(declared):
     pbx = FakePbx(secrets="omitted")
     pbx.seed("8000", dict(CRM, auth="DISABLE"))
@@ -298,6 +299,21 @@ def test_a_lost_create_answer_with_two_new_copies_is_not_guessed():
     pbx = FakePbx()
     pbx.seed("8000", CRM)
     pbx.seed("8000", dict(VIP, name="hook"), dict(VIP, name="hook"))
-    with pytest.raises(PortsipError, match=r"2 new action URLs are named 'hook' \(ids u2, u3\): another run created it"):
+    with pytest.raises(RequestError, match=r"2 new action URLs are named 'hook' \(ids u2, u3\): another run created it"):
         _created(pbx, IVR, "hook", {"u1"})
     assert _created(pbx, IVR, "hook", {"u1", "u2"}) == "u3"
+
+
+@pytest.mark.parametrize("diff", [True, False])
+def test_the_module_result_has_a_diff_only_when_asked(diff):
+    result = run(FakePbx(), params(ivr_id=IVR, **VIP), check_mode=True, diff=diff)
+    assert result["ivr_id"] == IVR and result["changed"] is True
+    assert ("diff" in result) is diff
+
+
+def test_a_failure_after_the_ivr_is_known_carries_its_id():
+    pbx = FakePbx()
+    pbx.seed("8000", CRM, CRM)
+    with pytest.raises(Problem) as refused:
+        run(pbx, params(ivr_id=None, ivr="8000", **CRM), check_mode=True, diff=False)
+    assert refused.value.to_result() == {"ivr_id": IVR}

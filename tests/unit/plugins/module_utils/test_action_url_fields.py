@@ -9,7 +9,7 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.portsip.pbx.plugins.module_utils import action_url_fields as fields
+from ansible_collections.portsip.pbx.plugins.module_utils import decision, fields, forms, headers as hdr, placeholders
 
 STORED = {"id": "u1", "name": "crm", "enabled": True, "type": "DTMF", "dtmf_mask": "1;2", "caller_mask": None,
           "method": "POST", "url": "https://crm.example.com/hook", "headers": "X-App-ID:crm",
@@ -49,7 +49,7 @@ def test_values_that_differ_compare_different(name, user_value, server_value):
 def test_desired_holds_only_what_the_user_set_in_api_form():
     params = dict.fromkeys(fields.BY_NAME)
     params.update(name="crm", dtmf_mask=" 1 ; 2 ", headers={"X-App-ID": "crm", "X-Env": "prod"}, enabled=False)
-    assert fields.desired(params) == {"name": "crm", "dtmf_mask": "1;2", "headers": "X-App-ID:crm&X-Env:prod", "enabled": False}
+    assert forms.want_of(params) == {"name": "crm", "dtmf_mask": "1;2", "headers": "X-App-ID:crm&X-Env:prod", "enabled": False}
 
 
 def test_the_argument_spec_marks_secrets_no_log():
@@ -61,40 +61,40 @@ def test_the_argument_spec_marks_secrets_no_log():
 
 class TestDifferences:
     def test_only_fields_the_user_set_are_compared(self):
-        assert fields.differences(STORED, {"name": "crm", "enabled": True}, "on_create") == []
-        assert fields.differences(STORED, {"request_timeout": 5}, "on_create") == ["request_timeout"]
+        assert decision.differences(STORED, {"name": "crm", "enabled": True}, "on_create") == []
+        assert decision.differences(STORED, {"request_timeout": 5}, "on_create") == ["request_timeout"]
 
     def test_null_is_unset(self):
-        assert fields.differences(STORED, {"headers": "X-App-ID:crm"}, "on_create") == []
-        assert fields.differences(dict(STORED, headers=None), {"headers": ""}, "on_create") == []
+        assert decision.differences(STORED, {"headers": "X-App-ID:crm"}, "on_create") == []
+        assert decision.differences(dict(STORED, headers=None), {"headers": ""}, "on_create") == []
 
     @pytest.mark.parametrize("stored", [dict(STORED, password="******"), STORED])
     def test_unreadable_secrets_follow_update_secrets(self, stored):
-        assert fields.differences(stored, {"password": "newpass1"}, "on_create") == []
-        assert fields.differences(stored, {"password": "newpass1"}, "always") == ["password"]
+        assert decision.differences(stored, {"password": "newpass1"}, "on_create") == []
+        assert decision.differences(stored, {"password": "newpass1"}, "always") == ["password"]
 
     def test_readable_secrets_compare_like_any_field(self):
         stored = dict(STORED, password="oldpass1")
-        assert fields.differences(stored, {"password": "oldpass1"}, "always") == []
-        assert fields.differences(stored, {"password": "newpass1"}, "on_create") == ["password"]
-        assert fields.differences(dict(STORED, password=None), {"password": "newpass1"}, "on_create") == ["password"]
+        assert decision.differences(stored, {"password": "oldpass1"}, "always") == []
+        assert decision.differences(stored, {"password": "newpass1"}, "on_create") == ["password"]
+        assert decision.differences(dict(STORED, password=None), {"password": "newpass1"}, "on_create") == ["password"]
 
 
 class TestUpdateBody:
     def test_sends_the_whole_object_with_the_changes(self):
-        body = fields.update_body(dict(STORED, password="oldpass1"), {"enabled": False})
+        body = decision.update_body(dict(STORED, password="oldpass1"), {"enabled": False})
         assert body == dict({k: v for k, v in STORED.items() if v is not None and k != "id"}, enabled=False, password="oldpass1")
 
     def test_never_sends_a_masked_secret_back(self):
-        assert "password" not in fields.update_body(dict(STORED, password="******"), {"enabled": False})
-        assert fields.update_body(dict(STORED, password="******"), {"password": "newpass1"})["password"] == "newpass1"
+        assert "password" not in decision.update_body(dict(STORED, password="******"), {"enabled": False})
+        assert decision.update_body(dict(STORED, password="******"), {"password": "newpass1"})["password"] == "newpass1"
 
 
 class TestSecretsAtRisk:
     @pytest.mark.parametrize("auth", ["BASIC", "DIGEST"])
     @pytest.mark.parametrize("stored", [dict(STORED, password="******"), STORED])
     def test_a_secret_in_use_that_the_server_hides(self, stored, auth):
-        assert fields.secrets_at_risk(dict(stored, auth=auth), {"enabled": False}) == ["password"]
+        assert decision.secrets_at_risk(dict(stored, auth=auth), {"enabled": False}) == ["password"]
 
     @pytest.mark.parametrize("stored, wanted", [
         (dict(STORED, password="******"), {"password": "newpass1"}),
@@ -104,30 +104,30 @@ class TestSecretsAtRisk:
         (dict(STORED, auth="DISABLE", password="******"), {"enabled": False}),
     ])
     def test_nothing_at_risk(self, stored, wanted):
-        assert fields.secrets_at_risk(stored, wanted) == []
+        assert decision.secrets_at_risk(stored, wanted) == []
 
     def test_bearer_uses_the_token(self):
-        assert fields.secrets_at_risk(dict(STORED, auth="BEARER", token="***"), {"name": "x"}) == ["token"]
+        assert decision.secrets_at_risk(dict(STORED, auth="BEARER", token="***"), {"name": "x"}) == ["token"]
 
 
 def test_masked_hides_every_stored_secret():
-    shown = fields.masked(dict(STORED, password="oldpass1", token=None))
-    assert shown["password"] == fields.MASK and shown["token"] is None
-    assert fields.masked(dict(STORED, password="x"), {"password": fields.MASK_CHANGED})["password"] == fields.MASK_CHANGED
+    shown = forms.masked(dict(STORED, password="oldpass1", token=None))
+    assert shown["password"] == placeholders.MASK and shown["token"] is None
+    assert forms.masked(dict(STORED, password="x"), {"password": placeholders.MASK_CHANGED})["password"] == placeholders.MASK_CHANGED
 
 
 @pytest.mark.parametrize("stored, wanted, changed, expected", [
-    (dict(STORED, password="oldpass1"), {"password": "newpass1"}, ["password"], {"password": fields.MASK_CHANGED}),
-    (dict(STORED, password="******"), {"password": "newpass1", "url": "https://x.example.com"}, ["url"], {"password": fields.MASK_SENT}),
-    (STORED, {"password": "newpass1", "url": "https://x.example.com"}, ["url"], {"password": fields.MASK_SENT}),
+    (dict(STORED, password="oldpass1"), {"password": "newpass1"}, ["password"], {"password": placeholders.MASK_CHANGED}),
+    (dict(STORED, password="******"), {"password": "newpass1", "url": "https://x.example.com"}, ["url"], {"password": placeholders.MASK_SENT}),
+    (STORED, {"password": "newpass1", "url": "https://x.example.com"}, ["url"], {"password": placeholders.MASK_SENT}),
     (dict(STORED, password="newpass1"), {"password": "newpass1", "url": "https://x.example.com"}, ["url"], {}),
 ])
 def test_secret_placeholders_tell_what_an_update_sends(stored, wanted, changed, expected):
-    assert fields.secret_placeholders(stored, wanted, changed) == expected
+    assert decision.secret_placeholders(stored, wanted, changed) == expected
 
 
 def test_predicted_create_fills_server_defaults():
-    assert fields.predicted_create({"name": "x", "connection_timeout": 9}) == {
+    assert decision.predicted_create({"name": "x", "connection_timeout": 9}) == {
         "name": "x", "enabled": False, "connection_timeout": 9, "request_timeout": 2, "auth": "DISABLE"}
 
 
@@ -181,9 +181,9 @@ def test_values_of_the_longest_length_allowed_are_accepted():
 @pytest.mark.parametrize("blank", [None, ""])
 def test_a_blank_stored_value_is_the_server_default(name, default, blank):
     current = dict(STORED, **{name: blank})
-    assert fields.differences(current, {name: default}, "on_create") == []
+    assert decision.differences(current, {name: default}, "on_create") == []
     other = {"enabled": True, "connection_timeout": 3, "request_timeout": 3, "auth": "BEARER"}[name]
-    assert fields.differences(current, {name: other}, "on_create") == [name]
+    assert decision.differences(current, {name: other}, "on_create") == [name]
 
 
 @pytest.mark.parametrize("headers, values", [
@@ -194,7 +194,7 @@ def test_a_blank_stored_value_is_the_server_default(name, default, blank):
     (["not", "headers"], []),
 ])
 def test_credential_headers(headers, values):
-    assert [text for _name, text in fields.credential_headers(headers)] == values
+    assert [text for _name, text in hdr.credential_headers(headers)] == values
 
 
 # PBX 22.6 refuses a mask that lists an entry twice. Entries are compared as they are sent, white space trimmed and
@@ -221,8 +221,11 @@ class TestSecretHeaders:
 
     def test_secret_headers_join_headers_in_the_one_api_field(self):
         params = {"headers": {"X-App-ID": "crm"}, "secret_headers": {"Authorization": "Bearer t0ken", "X-Api-Key": 12345}}
-        assert fields.desired(params) == {"headers": "X-App-ID:crm&Authorization:Bearer t0ken&X-Api-Key:12345"}
-        assert fields.desired({"secret_headers": {"Cookie": None}}) == {"secret_headers": "Cookie:"}
+        assert forms.want_of(params) == {"headers": "X-App-ID:crm&Authorization:Bearer t0ken&X-Api-Key:12345"}
+        # Given alone, secret_headers travel apart from the want: they complete the headers the action URL has.
+        assert forms.want_of({"secret_headers": {"Cookie": None}}) == {}
+        assert forms.lone_secret_headers({"secret_headers": {"Cookie": None}}) == "Cookie:"
+        assert forms.lone_secret_headers(params) is None
 
     @pytest.mark.parametrize("params, problem", [
         ({"secret_headers": {"Bad Name": "x"}}, "secret_headers: header 'Bad Name' is not a valid HTTP header name"),
@@ -244,76 +247,77 @@ class TestSecretHeaders:
                                       "X-Auth-Key", "X-Access-Key", "X-Hub-Signature", "X-Session-Id", "X-Credential",
                                       "X-Shopify-Hmac-Sha256", "X-Passphrase"])
     def test_credential_header_names(self, name):
-        assert fields.is_credential_header(name)
+        assert hdr.is_credential_header(name)
 
     @pytest.mark.parametrize("name", ["X-App-ID", "Content-Type", "Accept", "X-Env", "User-Agent", "X-Trace"])
     def test_other_header_names(self, name):
-        assert not fields.is_credential_header(name)
+        assert not hdr.is_credential_header(name)
 
     @pytest.mark.parametrize("name", ["X-App-ID", "42", "X-Tenant"])
     def test_secret_headers_take_any_valid_name(self, name):
         assert fields.shape_problems({"secret_headers": {name: "v4lue"}}) == []
 
     def test_a_credential_header_left_out_is_kept_and_no_change(self):
-        assert fields.headers_after(self.STORED["headers"], "X-App-ID:crm") == "X-App-ID:crm&Authorization:Bearer hooktoken1"
-        assert fields.differences(self.STORED, {"headers": "X-App-ID:crm"}, "always") == []
-        assert fields.differences(self.STORED, {"headers": ""}, "on_create") == ["headers"]
-        assert fields.headers_after(self.STORED["headers"], "") == "Authorization:Bearer hooktoken1"
+        assert hdr.headers_after(self.STORED["headers"], "X-App-ID:crm") == "X-App-ID:crm&Authorization:Bearer hooktoken1"
+        assert decision.differences(self.STORED, {"headers": "X-App-ID:crm"}, "always") == []
+        assert decision.differences(self.STORED, {"headers": ""}, "on_create") == ["headers"]
+        assert hdr.headers_after(self.STORED["headers"], "") == "Authorization:Bearer hooktoken1"
 
     def test_an_empty_value_removes_a_credential_header(self):
-        assert fields.headers_after(self.STORED["headers"], "X-App-ID:crm&authorization:") == "X-App-ID:crm"
-        assert fields.differences(self.STORED, {"headers": "X-App-ID:crm&Authorization:"}, "on_create") == ["headers"]
-        assert fields.differences(dict(STORED), {"headers": "X-App-ID:crm&Authorization:"}, "on_create") == []
+        assert hdr.headers_after(self.STORED["headers"], "X-App-ID:crm&authorization:") == "X-App-ID:crm"
+        assert decision.differences(self.STORED, {"headers": "X-App-ID:crm&Authorization:"}, "on_create") == ["headers"]
+        assert decision.differences(dict(STORED), {"headers": "X-App-ID:crm&Authorization:"}, "on_create") == []
 
     def test_a_readable_value_is_compared(self):
-        assert fields.differences(self.STORED, {"headers": "X-App-ID:crm&Authorization:Bearer hooktoken1"}, "always") == []
-        assert fields.differences(self.STORED, {"headers": "X-App-ID:crm&Authorization:Bearer new"}, "on_create") == ["headers"]
+        assert decision.differences(self.STORED, {"headers": "X-App-ID:crm&Authorization:Bearer hooktoken1"}, "always") == []
+        assert decision.differences(self.STORED, {"headers": "X-App-ID:crm&Authorization:Bearer new"}, "on_create") == ["headers"]
 
     def test_a_masked_value_follows_update_secrets(self):
         wanted = {"headers": "X-App-ID:crm&Authorization:Bearer new"}
-        assert fields.differences(self.MASKED, wanted, "on_create") == []
-        assert fields.differences(self.MASKED, wanted, "always") == ["headers"]
-        assert fields.differences(self.MASKED, {"headers": "X-App-ID:other&Authorization:Bearer new"}, "on_create") == ["headers"]
+        assert decision.differences(self.MASKED, wanted, "on_create") == []
+        assert decision.differences(self.MASKED, wanted, "always") == ["headers"]
+        assert decision.differences(self.MASKED, {"headers": "X-App-ID:other&Authorization:Bearer new"}, "on_create") == ["headers"]
 
     def test_a_masked_value_left_out_puts_the_update_at_risk(self):
-        assert fields.secrets_at_risk(self.MASKED, {"enabled": False}) == ["secret_headers.Authorization"]
-        assert fields.secrets_at_risk(self.MASKED, {"headers": "X-App-ID:x"}) == ["secret_headers.Authorization"]
-        assert fields.secrets_at_risk(self.MASKED, {"headers": "Authorization:Bearer new"}) == []
-        assert fields.secrets_at_risk(self.MASKED, {"headers": "Authorization:"}) == []
-        assert fields.secrets_at_risk(self.STORED, {"enabled": False}) == []
+        assert decision.secrets_at_risk(self.MASKED, {"enabled": False}) == ["secret_headers.Authorization"]
+        assert decision.secrets_at_risk(self.MASKED, {"headers": "X-App-ID:x"}) == ["secret_headers.Authorization"]
+        assert decision.secrets_at_risk(self.MASKED, {"headers": "Authorization:Bearer new"}) == []
+        assert decision.secrets_at_risk(self.MASKED, {"headers": "Authorization:"}) == []
+        assert decision.secrets_at_risk(self.STORED, {"enabled": False}) == []
 
     def test_the_update_sends_every_kept_header_and_never_a_mask(self):
-        wanted = fields.applied(self.STORED, {"headers": "X-Env:prod"})
-        assert fields.update_body(self.STORED, wanted)["headers"] == "X-Env:prod&Authorization:Bearer hooktoken1"
-        wanted = fields.applied(self.MASKED, {"headers": "X-App-ID:crm&Authorization:Bearer new"})
-        assert fields.update_body(self.MASKED, wanted)["headers"] == "X-App-ID:crm&Authorization:Bearer new"
-        assert fields.applied(None, {"headers": "X-App-ID:crm&Cookie:"}) == {"headers": "X-App-ID:crm"}
+        wanted = decision.applied(self.STORED, {"headers": "X-Env:prod"})
+        assert decision.update_body(self.STORED, wanted)["headers"] == "X-Env:prod&Authorization:Bearer hooktoken1"
+        wanted = decision.applied(self.MASKED, {"headers": "X-App-ID:crm&Authorization:Bearer new"})
+        assert decision.update_body(self.MASKED, wanted)["headers"] == "X-App-ID:crm&Authorization:Bearer new"
+        assert decision.applied(None, {"headers": "X-App-ID:crm&Cookie:"}) == {"headers": "X-App-ID:crm"}
 
     def test_credential_values_are_masked_wherever_shown(self):
-        assert fields.masked(self.STORED)["headers"] == "X-App-ID:crm&Authorization:********"
-        assert fields.mask_headers("x-token:abc&X-A:1", {"x-token": fields.MASK_CHANGED}) == "x-token:******** (new value)&X-A:1"
-        assert fields.masked(dict(STORED, headers=None))["headers"] is None
+        assert forms.masked(self.STORED)["headers"] == "X-App-ID:crm&Authorization:********"
+        assert hdr.mask_headers("x-token:abc&X-A:1", {"x-token": placeholders.MASK_CHANGED}) == "x-token:******** (new value)&X-A:1"
+        assert forms.masked(dict(STORED, headers=None))["headers"] is None
 
     def test_placeholders_say_changed_or_sent(self):
-        changed = fields.secret_placeholders(self.STORED, {"headers": "Authorization:Bearer new"}, ["headers"])
-        assert changed == {"headers": {"authorization": fields.MASK_CHANGED}}
-        sent = fields.secret_placeholders(self.MASKED, {"headers": "Authorization:Bearer new", "url": "x"}, ["url"])
-        assert sent == {"headers": {"authorization": fields.MASK_SENT}}
-        assert fields.secret_placeholders(self.STORED, {"headers": "Authorization:Bearer hooktoken1"}, []) == {}
+        changed = decision.secret_placeholders(self.STORED, {"headers": "Authorization:Bearer new"}, ["headers"])
+        assert changed == {"headers": {"authorization": placeholders.MASK_CHANGED}}
+        sent = decision.secret_placeholders(self.MASKED, {"headers": "Authorization:Bearer new", "url": "x"}, ["url"])
+        assert sent == {"headers": {"authorization": placeholders.MASK_SENT}}
+        assert decision.secret_placeholders(self.STORED, {"headers": "Authorization:Bearer hooktoken1"}, []) == {}
 
     def test_an_export_holds_no_credential_header(self):
-        exported = fields.exported(dict(self.STORED, password="hookpass1"))
+        exported = forms.exported(dict(self.STORED, password="hookpass1"))
         assert exported["headers"] == "X-App-ID:crm" and "password" not in exported and "id" not in exported
-        assert "headers" not in fields.exported(dict(STORED, headers="Cookie:a=b"))
+        assert "headers" not in forms.exported(dict(STORED, headers="Cookie:a=b"))
 
     def test_secret_headers_alone_leave_the_other_headers_as_they_are(self):
-        wanted = fields.desired({"secret_headers": {"Authorization": ""}})
-        assert wanted == {"secret_headers": "Authorization:"}
-        assert fields.resolved(self.STORED, wanted) == {"headers": "X-App-ID:crm&Authorization:"}
-        assert fields.differences(self.STORED, fields.resolved(self.STORED, wanted), "on_create") == ["headers"]
-        assert fields.resolved(None, fields.desired({"secret_headers": {"Cookie": "c"}})) == {"headers": "Cookie:c"}
+        params = {"secret_headers": {"Authorization": ""}}
+        want, secret = forms.want_of(params), forms.lone_secret_headers(params)
+        assert (want, secret) == ({}, "Authorization:")
+        assert decision.resolved(self.STORED, want, secret) == {"headers": "X-App-ID:crm&Authorization:"}
+        assert decision.differences(self.STORED, decision.resolved(self.STORED, want, secret), "on_create") == ["headers"]
+        assert decision.resolved(None, {}, "Cookie:c") == {"headers": "Cookie:c"}
         # A whole declaration without headers has none but its secret ones.
-        assert fields.replacement(fields.desired({"secret_headers": {"Cookie": "c"}}))["headers"] == "Cookie:c"
+        assert decision.replacement({}, forms.lone_secret_headers({"secret_headers": {"Cookie": "c"}}))["headers"] == "Cookie:c"
 
 
 @pytest.mark.parametrize("option", ["username", "password"])
@@ -330,12 +334,12 @@ def test_a_placeholder_in_headers_may_be_supplied_by_secret_headers():
     # A registered result's headers (masked) with the secret added from a vault: secret_headers gives its value.
     params = {"headers": "X-App-ID:crm&X-API-Key:********", "secret_headers": {"X-API-Key": "k3y-value"}}
     assert fields.shape_problems(params) == []
-    assert fields.desired(params) == {"headers": "X-App-ID:crm&X-API-Key:k3y-value"}
+    assert forms.want_of(params) == {"headers": "X-App-ID:crm&X-API-Key:k3y-value"}
     assert fields.shape_problems({"headers": "X-API-Key:plain", "secret_headers": {"X-API-Key": "k"}}) == [
         "secret_headers: header 'X-API-Key' is also set in headers; set it in one of them"]
 
 
 def test_an_update_sends_each_mask_entry_once():
     # PBX 22.6 refuses a repeated entry, also in a mask an older PBX stored, which an update sends back.
-    assert fields.update_body(dict(STORED, dtmf_mask="1;2;1"), {"enabled": False})["dtmf_mask"] == "1;2"
-    assert fields.desired({"dtmf_mask": "2; 1;2"}) == {"dtmf_mask": "2;1"}
+    assert decision.update_body(dict(STORED, dtmf_mask="1;2;1"), {"enabled": False})["dtmf_mask"] == "1;2"
+    assert forms.want_of({"dtmf_mask": "2; 1;2"}) == {"dtmf_mask": "2;1"}

@@ -11,9 +11,9 @@ import json
 
 import pytest
 
-from ansible_collections.portsip.pbx.plugins.module_utils import action_url_fields as fields
+from ansible_collections.portsip.pbx.plugins.module_utils import fields, headers as hdr, placeholders
 from ansible_collections.portsip.pbx.plugins.module_utils import action_url_set
-from ansible_collections.portsip.pbx.plugins.module_utils.action_url import Problem
+from ansible_collections.portsip.pbx.plugins.module_utils.errors import Problem, WriteFailed
 from ansible_collections.portsip.pbx.tests.unit.plugins.module_utils.fake_pbx import CRM, VIP, FakePbx, RacingPbx
 
 SPEC = action_url_set.argument_spec()
@@ -276,7 +276,7 @@ class TestRun:
         assert checked["changes"] == without_create_ids(real["changes"])
         assert (checked["diff"], checked["after"], checked["before"]) == (real["diff"], real["after"], real["before"])
         assert [entry["action"] for entry in real["changes"]] == ["delete", "update", "create"]
-        assert real["after"][0]["action_urls"][0]["password"] == fields.MASK_SENT
+        assert real["after"][0]["action_urls"][0]["password"] == placeholders.MASK_SENT
 
     def test_diff_has_one_entry_per_changed_action_url_with_headers(self):
         pbx = FakePbx()
@@ -285,7 +285,7 @@ class TestRun:
         [diff] = result["diff"]
         assert diff["before_header"] == diff["after_header"] == \
             "virtual receptionist ivr-8000 (name 'IVR 8000', extension 8000), action URL 'vip'"
-        assert diff["after"] == {} and diff["before"]["token"] == fields.MASK and "id" not in diff["before"]
+        assert diff["after"] == {} and diff["before"]["token"] == placeholders.MASK and "id" not in diff["before"]
         assert action_url_set.run(FakePbx(), params([entry(ivr="8000")]), False, diff=False).get("diff") is None
 
     def test_a_failed_write_reports_the_writes_done(self):
@@ -293,7 +293,7 @@ class TestRun:
         config = [entry(ivr=number, action_urls=[item(name="hook", type="DTMF", dtmf_mask="1", url="https://h.example.com/")])
                   for number in ("8000", "8200", "8300")]
         pbx.fail_on = ("POST", "/ivrs/ivr-8200/action_urls")
-        with pytest.raises(action_url_set.WriteFailed) as raised:
+        with pytest.raises(WriteFailed) as raised:
             run(pbx, config, parallelism=1)
         failed = raised.value
         assert failed.where == "the create of action URL 'hook' of virtual receptionist ivr-8200 (name 'IVR 8200', extension 8200) failed"
@@ -324,7 +324,7 @@ class TestOwnOutputFedBack:
     @pytest.mark.parametrize("state", ["merged", "replaced", "overridden"])
     def test_before_applied_back_rolls_the_change_back_and_keeps_the_secrets(self, state):
         pbx, rollback = self.changed("clear")
-        assert rollback[0]["action_urls"][0]["token"] == fields.MASK
+        assert rollback[0]["action_urls"][0]["token"] == placeholders.MASK
         result = run(pbx, rollback, state=state)
         [vip] = pbx.urls["ivr-8000"]
         assert [change["fields"] for change in result["changes"]] == [["url"]]
@@ -346,7 +346,7 @@ class TestOwnOutputFedBack:
         pbx = FakePbx(secrets="clear")
         pbx.seed("8000", self.HOOK)
         result = run(pbx, [entry(ivr="8000", action_urls=[item(name="vip", token="tok-2")])])
-        assert result["after"][0]["action_urls"][0]["token"] == fields.MASK_CHANGED
+        assert result["after"][0]["action_urls"][0]["token"] == placeholders.MASK_CHANGED
         again = [entry(ivr="8000", action_urls=[item(**options) for options in result["after"][0]["action_urls"]])]
         assert run(pbx, again)["changed"] is False and pbx.urls["ivr-8000"][0]["token"] == "tok-2"
 
@@ -377,7 +377,7 @@ class TestParallelWrites:
     def test_a_failure_stops_new_writes_and_the_result_lists_those_done(self):
         pbx = FakePbx(ivrs=[str(8000 + number) for number in range(4)])
         pbx.fail_on = ("POST", "/ivrs/ivr-8001/action_urls")
-        with pytest.raises(action_url_set.WriteFailed) as raised:
+        with pytest.raises(WriteFailed) as raised:
             run(pbx, self.config(pbx), parallelism=4)
         done = raised.value.result["changes"]
         created = [path for method, path in pbx.calls if method == "POST" and path.endswith("/action_urls")]
@@ -467,8 +467,26 @@ def test_a_race_lost_to_a_copy_whose_secret_would_be_risked_still_deletes_every_
     # this declaration without risking that header, so it leaves it, and still settles each of its names.
     pbx = RacingPbx("a0", other={"url": "https://other.example.com/", "headers": "Authorization:Bearer other-token"},
                     secrets="masked")
-    pbx._shown = lambda item: dict(item, headers=(fields.mask_headers(item.get("headers")) or "").replace(fields.MASK, "******"))
+    pbx._shown = lambda item: dict(item, headers=(hdr.mask_headers(item.get("headers")) or "").replace(placeholders.MASK, "******"))
     result = run(pbx, [entry(ivr_id="ivr-8000", action_urls=[item(**HOOK), item(**{**HOOK, "name": "hook2"})])])
     assert sorted(item["name"] for item in pbx.urls["ivr-8000"]) == ["hook", "hook2"]
     assert [change["action"] for change in result["changes"]] == ["create", "create", "delete", "delete"]
     assert any("stays as the other run made it" in warning for warning in pbx.warnings)
+
+
+@pytest.mark.parametrize("secrets", ["clear", "masked", "omitted"])
+def test_basic_without_password_keeps_the_stored_password(secrets):
+    # The same answer as ivr_action_url's (decision.lacking decides both): the password the action URL has is kept.
+    pbx = FakePbx(secrets=secrets)
+    pbx.seed("8000", CRM)
+    result = run(pbx, [entry(ivr="8000", action_urls=[item(name="crm", auth="BASIC", username="pbxhook")])])
+    assert result["changed"] is False and pbx.writes == []
+    assert pbx.urls["ivr-8000"][0]["password"] == "hookpass1"
+
+
+def test_basic_without_password_is_refused_when_none_is_stored():
+    pbx = FakePbx(secrets="clear")
+    pbx.seed("8000", dict(CRM, auth="DISABLE", password=None))
+    with pytest.raises(Problem, match=r"^config\[0\]\.action_urls\[0\]: auth is BASIC, so also set: password$"):
+        run(pbx, [entry(ivr="8000", action_urls=[item(name="crm", auth="BASIC")])])
+    assert pbx.writes == []

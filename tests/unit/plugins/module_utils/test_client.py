@@ -20,16 +20,14 @@ import requests
 import responses
 from urllib3.exceptions import MaxRetryError, NewConnectionError
 
-from ansible_collections.portsip.pbx.plugins.module_utils import client as client_module
-from ansible_collections.portsip.pbx.plugins.module_utils.client import (
-    CLIENT_ID,
-    MAX_ATTEMPTS,
-    AmbiguousWriteError,
-    Client,
-    PortsipError,
-    Redactor,
-    api_root,
-)
+from ansible_collections.portsip.pbx.plugins.module_utils import paging, retry, transport
+from ansible_collections.portsip.pbx.plugins.module_utils.auth import CLIENT_ID
+from ansible_collections.portsip.pbx.plugins.module_utils.client import Client
+from ansible_collections.portsip.pbx.plugins.module_utils.errors import AmbiguousWriteError, RequestError
+from ansible_collections.portsip.pbx.plugins.module_utils.module import message as user_message
+from ansible_collections.portsip.pbx.plugins.module_utils.redaction import Redactor
+from ansible_collections.portsip.pbx.plugins.module_utils.retry import MAX_ATTEMPTS
+from ansible_collections.portsip.pbx.plugins.module_utils.transport import api_root
 
 PBX = "https://pbx.example.com:8887"
 API = PBX + "/api"
@@ -56,6 +54,7 @@ def make_client(sleeps, warnings, **kwargs):
     kwargs.setdefault("username", "admin")
     kwargs.setdefault("password", "secretpw")
     kwargs.setdefault("domain", "tenant.example.com")
+    kwargs.setdefault("timeout_name", "pbx_timeout")
     return Client(PBX, sleep=sleeps.append, warn=warnings.append, **kwargs)
 
 
@@ -74,7 +73,7 @@ def test_api_root_takes_the_address_with_or_without_api(url):
 
 def test_without_requests_the_client_still_imports_and_says_why(monkeypatch):
     monkeypatch.setitem(sys.modules, "requests", None)
-    spec = importlib.util.spec_from_file_location("client_without_requests", client_module.__file__)
+    spec = importlib.util.spec_from_file_location("client_without_requests", transport.__file__)
     without = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(without)
     assert without.HAS_REQUESTS is False and "requests" in without.REQUESTS_IMPORT_ERROR
@@ -117,22 +116,22 @@ class TestLogin:
     def test_two_factor_account_is_a_clear_error(self, mocked, sleeps, warnings):
         mocked.post(API + "/login/oauth/token", status=404)
         mocked.post(API + "/auth/sign_in", json={"two_factor_enabled": True, "token": "session"})
-        with pytest.raises(PortsipError, match="two-factor authentication"):
+        with pytest.raises(RequestError, match="two-factor authentication"):
             make_client(sleeps, warnings).get("/ivrs")
         assert not calls_to(mocked, "GET", "/ivrs")
 
     def test_two_factor_account_on_the_oauth_endpoint_is_the_same_clear_error(self, mocked, sleeps, warnings):
         mocked.post(API + "/login/oauth/token", status=400,
                     json={"errors": [{"code": "UNAUTHORIZED", "message": "two-factor authentication is enabled for this account"}]})
-        with pytest.raises(PortsipError) as caught:
+        with pytest.raises(RequestError) as caught:
             make_client(sleeps, warnings).get("/ivrs")
-        assert "use an automation account without 2FA or pass pbx_access_token" in str(caught.value)
-        assert caught.value.hint is None
+        assert "use an automation account without 2FA or pass pbx_access_token" in user_message(caught.value)
+        assert caught.value.kind == "two_factor"
 
     @pytest.mark.parametrize("status", [400, 403, 500])
     def test_no_sign_in_fallback_for_other_failures(self, mocked, sleeps, warnings, status):
         mocked.post(API + "/login/oauth/token", status=status, json={"errors": [{"code": "UNKNOWN", "message": "no"}]})
-        with pytest.raises(PortsipError):
+        with pytest.raises(RequestError):
             make_client(sleeps, warnings).get("/ivrs")
         assert not calls_to(mocked, "POST", "/auth/sign_in")
 
@@ -147,7 +146,7 @@ class TestLogin:
 
     def test_logins_retry_dropped_connections_a_bounded_number_of_times(self, mocked, sleeps, warnings):
         mocked.post(API + "/login/oauth/token", body=requests.ConnectionError("refused"))
-        with pytest.raises(PortsipError, match="after 4 attempts"):
+        with pytest.raises(RequestError, match="after 4 attempts"):
             make_client(sleeps, warnings).get("/ivrs")
         assert len(calls_to(mocked, "POST", "/login/oauth/token")) == MAX_ATTEMPTS
 
@@ -155,11 +154,12 @@ class TestLogin:
     def test_refused_login_names_the_options_to_check(self, mocked, sleeps, warnings, status):
         mocked.post(API + "/login/oauth/token", status=status,
                     json={"errors": [{"code": "UNAUTHORIZED", "message": "invalid username or password"}]})
-        with pytest.raises(PortsipError) as caught:
+        with pytest.raises(RequestError) as caught:
             within_seconds(5, make_client(sleeps, warnings).get, "/ivrs")
         message = str(caught.value)
         assert "login refused: UNAUTHORIZED invalid username or password" in message
-        assert "pbx_username, pbx_password and pbx_domain" in caught.value.hint
+        assert caught.value.kind == "login_refused"
+        assert "pbx_username, pbx_password and pbx_domain" in user_message(caught.value)
         assert "secretpw" not in message
 
     def test_access_token_skips_login(self, mocked, sleeps, warnings):
@@ -170,7 +170,7 @@ class TestLogin:
 
     @pytest.mark.parametrize("credentials", [dict(), dict(username="admin"), dict(password="secretpw")])
     def test_no_credentials(self, sleeps, warnings, credentials):
-        with pytest.raises(PortsipError, match="no credentials"):
+        with pytest.raises(RequestError, match="no credentials"):
             Client(PBX, **credentials).get("/ivrs")
 
     @pytest.mark.parametrize("oauth_status", [None, 404])
@@ -222,7 +222,7 @@ class TestUnauthorizedMidRun:
     def test_gives_up_after_refresh_and_one_new_login(self, mocked, sleeps, warnings):
         mocked.post(API + "/login/oauth/token", json=TOKEN_ANSWER)
         mocked.get(API + "/ivrs/abc", status=401, json={"errors": [{"code": "UNAUTHORIZED", "message": "no access"}]})
-        with pytest.raises(PortsipError) as caught:
+        with pytest.raises(RequestError) as caught:
             make_client(sleeps, warnings).get("/ivrs/abc")
         assert caught.value.status == 401
         assert len(calls_to(mocked, "GET", "/ivrs/abc")) == 3
@@ -242,7 +242,7 @@ class TestUnauthorizedMidRun:
     def test_without_a_refresh_token_a_refused_token_gets_one_new_login(self, mocked, sleeps, warnings):
         mocked.post(API + "/login/oauth/token", json={"access_token": "at-1"})
         mocked.get(API + "/ivrs/abc", status=401)
-        with pytest.raises(PortsipError) as caught:
+        with pytest.raises(RequestError) as caught:
             make_client(sleeps, warnings).get("/ivrs/abc")
         assert caught.value.status == 401
         assert len(calls_to(mocked, "GET", "/ivrs/abc")) == 2
@@ -250,7 +250,7 @@ class TestUnauthorizedMidRun:
 
     def test_a_refused_access_token_without_credentials_fails_at_once(self, mocked, sleeps, warnings):
         mocked.get(API + "/ivrs/abc", status=401, json={"errors": [{"code": "UNAUTHORIZED", "message": "invalid token"}]})
-        with pytest.raises(PortsipError) as caught:
+        with pytest.raises(RequestError) as caught:
             Client(PBX, access_token="stale").get("/ivrs/abc")
         assert caught.value.status == 401
         assert len(mocked.calls) == 1
@@ -270,7 +270,7 @@ def within_seconds(seconds, call, *args):
     def target():
         try:
             outcome["value"] = call(*args)
-        except PortsipError as error:
+        except RequestError as error:
             outcome["error"] = error
     worker = threading.Thread(target=target, daemon=True)
     worker.start()
@@ -287,7 +287,7 @@ class TestRetries:
         mocked.get(API + "/ivrs/abc", status=status)
         mocked.get(API + "/ivrs/abc", json={"id": "abc"})
         assert make_client(sleeps, warnings, access_token="t").get("/ivrs/abc") == {"id": "abc"}
-        assert len(sleeps) == 1 and 0 <= sleeps[0] <= client_module.BACKOFF_CAP_SECONDS
+        assert len(sleeps) == 1 and 0 <= sleeps[0] <= retry.BACKOFF_CAP_SECONDS
         assert "HTTP %d, retrying" % status in warnings[0]
 
     def test_reads_retry_dropped_connections(self, mocked, sleeps, warnings):
@@ -299,37 +299,37 @@ class TestRetries:
         assert "no answer from https://pbx.example.com:8887/api (ConnectionError)" in warnings[0]
 
     def test_backoff_grows_and_is_bounded(self, monkeypatch):
-        monkeypatch.setattr(client_module.random, "uniform", lambda low, high: high)
-        assert [client_module.backoff_seconds(attempt) for attempt in (1, 2, 3, 10)] == [1.0, 2.0, 4.0, 8.0]
+        monkeypatch.setattr(retry.random, "uniform", lambda low, high: high)
+        assert [retry.backoff_seconds(attempt) for attempt in (1, 2, 3, 10)] == [1.0, 2.0, 4.0, 8.0]
 
     def test_backoff_is_full_jitter_from_zero(self, monkeypatch):
-        monkeypatch.setattr(client_module.random, "uniform", lambda low, high: low)
-        assert [client_module.backoff_seconds(attempt) for attempt in (1, 2, 3)] == [0, 0, 0]
+        monkeypatch.setattr(retry.random, "uniform", lambda low, high: low)
+        assert [retry.backoff_seconds(attempt) for attempt in (1, 2, 3)] == [0, 0, 0]
 
     @pytest.mark.parametrize("pick, expected", [(min, 7.0), (max, 8.0)])
     def test_retry_after_gets_up_to_one_second_of_jitter(self, mocked, sleeps, warnings, monkeypatch, pick, expected):
-        monkeypatch.setattr(client_module.random, "uniform", pick)
+        monkeypatch.setattr(retry.random, "uniform", pick)
         read_after_retry_after(mocked, sleeps, warnings, 429, "7")
         assert sleeps == [expected]
 
     def test_a_retry_after_is_waited_for_at_most_60_seconds(self, mocked, sleeps, warnings, monkeypatch):
-        monkeypatch.setattr(client_module.random, "uniform", lambda low, high: low)
+        monkeypatch.setattr(retry.random, "uniform", lambda low, high: low)
         read_after_retry_after(mocked, sleeps, warnings, 503, "3600")
         assert sleeps == [60.0]
 
     def test_retry_after_seconds_is_honoured(self, mocked, sleeps, warnings):
         read_after_retry_after(mocked, sleeps, warnings, 429, "7")
-        assert len(sleeps) == 1 and 7.0 <= sleeps[0] <= 7.0 + client_module.RETRY_AFTER_JITTER_SECONDS
+        assert len(sleeps) == 1 and 7.0 <= sleeps[0] <= 7.0 + retry.RETRY_AFTER_JITTER_SECONDS
 
     def test_retry_after_http_date_is_honoured_and_capped(self, mocked, sleeps, warnings):
         read_after_retry_after(mocked, sleeps, warnings, 503, "Wed, 21 Oct 2099 07:28:00 GMT")
-        cap = client_module.RETRY_AFTER_CAP_SECONDS
-        assert len(sleeps) == 1 and cap <= sleeps[0] <= cap + client_module.RETRY_AFTER_JITTER_SECONDS
+        cap = retry.RETRY_AFTER_CAP_SECONDS
+        assert len(sleeps) == 1 and cap <= sleeps[0] <= cap + retry.RETRY_AFTER_JITTER_SECONDS
 
     @pytest.mark.parametrize("value", ["soon", "nan", "inf", "-inf", "1e400", "Wed, 99 Foo 2099"])
     def test_a_retry_after_that_is_no_finite_time_falls_back_to_backoff(self, mocked, sleeps, warnings, value):
         assert read_after_retry_after(mocked, sleeps, warnings, 503, value) == {"id": "abc"}
-        assert len(sleeps) == 1 and 0 <= sleeps[0] <= client_module.BACKOFF_CAP_SECONDS
+        assert len(sleeps) == 1 and 0 <= sleeps[0] <= retry.BACKOFF_CAP_SECONDS
 
     def test_a_truncated_answer_to_a_read_is_retried(self, mocked, sleeps, warnings):
         mocked.get(API + "/ivrs/abc", body=requests.exceptions.ChunkedEncodingError("Connection broken: IncompleteRead"))
@@ -339,17 +339,17 @@ class TestRetries:
 
     def test_other_request_failures_are_clean_errors(self, mocked, sleeps, warnings):
         mocked.get(API + "/ivrs/abc", body=requests.exceptions.ContentDecodingError("bad gzip"))
-        with pytest.raises(PortsipError, match="the request failed: bad gzip"):
+        with pytest.raises(RequestError, match="the request failed: bad gzip"):
             make_client(sleeps, warnings, access_token="t").get("/ivrs/abc")
 
     def test_retry_after_http_date_counts_from_now(self, mocked, sleeps, warnings, monkeypatch):
-        monkeypatch.setattr(client_module.time, "time", lambda: 4102444800.0)  # 2100-01-01 00:00:00 UTC
+        monkeypatch.setattr(retry.time, "time", lambda: 4102444800.0)  # 2100-01-01 00:00:00 UTC
         read_after_retry_after(mocked, sleeps, warnings, 503, "Fri, 01 Jan 2100 00:00:05 GMT")
-        assert len(sleeps) == 1 and 5.0 <= sleeps[0] <= 5.0 + client_module.RETRY_AFTER_JITTER_SECONDS
+        assert len(sleeps) == 1 and 5.0 <= sleeps[0] <= 5.0 + retry.RETRY_AFTER_JITTER_SECONDS
 
     def test_a_retry_after_date_already_past_retries_at_once(self, mocked, sleeps, warnings, monkeypatch):
-        monkeypatch.setattr(client_module.time, "time", lambda: 4102444800.0)  # 2100-01-01 00:00:00 UTC
-        monkeypatch.setattr(client_module.random, "uniform", lambda low, high: low)
+        monkeypatch.setattr(retry.time, "time", lambda: 4102444800.0)  # 2100-01-01 00:00:00 UTC
+        monkeypatch.setattr(retry.random, "uniform", lambda low, high: low)
         read_after_retry_after(mocked, sleeps, warnings, 503, "Thu, 31 Dec 2099 23:59:55 GMT")
         assert sleeps == [0.0]
 
@@ -362,7 +362,7 @@ class TestRetries:
 
     def test_gives_up_after_the_bounded_count_with_the_server_message(self, mocked, sleeps, warnings):
         mocked.get(API + "/ivrs/abc", status=503, json={"errors": [{"code": "UNKNOWN", "message": "busy"}]})
-        with pytest.raises(PortsipError) as caught:
+        with pytest.raises(RequestError) as caught:
             make_client(sleeps, warnings, access_token="t").get("/ivrs/abc")
         assert caught.value.status == 503
         assert "busy" in str(caught.value)
@@ -371,12 +371,12 @@ class TestRetries:
 
     def test_gives_up_on_a_server_that_never_answers(self, mocked, sleeps, warnings):
         mocked.get(API + "/ivrs/abc", body=requests.ConnectionError("refused"))
-        with pytest.raises(PortsipError, match="after 4 attempts"):
+        with pytest.raises(RequestError, match="after 4 attempts"):
             make_client(sleeps, warnings, access_token="t").get("/ivrs/abc")
 
     def test_internal_error_is_not_retried_and_not_absent(self, mocked, sleeps, warnings):
         mocked.get(API + "/ivrs/abc/action_urls", status=500, json={"errors": [{"code": "UNKNOWN", "message": "db down"}]})
-        with pytest.raises(PortsipError) as caught:
+        with pytest.raises(RequestError) as caught:
             make_client(sleeps, warnings, access_token="t").get("/ivrs/abc/action_urls")
         assert caught.value.status == 500
         assert len(mocked.calls) == 1
@@ -396,10 +396,11 @@ class TestRetries:
 
     def test_tls_errors_are_not_retried(self, mocked, sleeps, warnings):
         mocked.get(API + "/ivrs", body=requests.exceptions.SSLError("certificate verify failed"))
-        with pytest.raises(PortsipError, match="pbx_ca_path") as caught:
+        with pytest.raises(RequestError) as caught:
             make_client(sleeps, warnings, access_token="t").get("/ivrs")
+        assert "pbx_ca_path" in user_message(caught.value)
         assert len(mocked.calls) == 1
-        assert "TLS failed (certificate verify failed); " in str(caught.value)
+        assert "TLS failed (certificate verify failed); " in user_message(caught.value)
 
 
 def refused_connection():
@@ -488,7 +489,7 @@ class TestCreate:
         mocked.post(API + "/ivrs/abc/action_urls", status=201, json={"id": "new"})
         client = make_client(sleeps, warnings, access_token="t")
         assert client.create("/ivrs/abc/action_urls", {"name": "x"}, lambda: pytest.fail("429 is not ambiguous")) == "new"
-        assert len(sleeps) == 1 and 2.0 <= sleeps[0] <= 2.0 + client_module.RETRY_AFTER_JITTER_SECONDS
+        assert len(sleeps) == 1 and 2.0 <= sleeps[0] <= 2.0 + retry.RETRY_AFTER_JITTER_SECONDS
 
     @pytest.mark.parametrize("answer", [dict(status=201, json={}), dict(status=201), dict(status=200, json=["x"]),
                                         dict(status=201, json={"id": ""}), dict(status=201, json={"id": 7})])
@@ -496,7 +497,7 @@ class TestCreate:
         mocked.post(API + "/ivrs/abc/action_urls", **answer)
         client = make_client(sleeps, warnings, access_token="t")
         assert client.create("/ivrs/abc/action_urls", {"name": "x"}, Lookups("found")) == "found"
-        with pytest.raises(PortsipError, match="gave no id, and no such object exists: nothing was created"):
+        with pytest.raises(RequestError, match="gave no id, and no such object exists: nothing was created"):
             client.create("/ivrs/abc/action_urls", {"name": "x"}, Lookups())
 
     @pytest.mark.parametrize("status", [300, 301, 302, 303, 307, 308])
@@ -504,14 +505,14 @@ class TestCreate:
         mocked.post(API + "/ivrs/abc/action_urls", status=status, headers={"Location": "https://login.example.com/"})
         mocked.get("https://login.example.com/", json={"id": "wrong"})
         client = make_client(sleeps, warnings, access_token="t")
-        with pytest.raises(PortsipError, match="redirect to https://login.example.com/, which is not followed"):
+        with pytest.raises(RequestError, match="redirect to https://login.example.com/, which is not followed"):
             client.create("/ivrs/abc/action_urls", {"name": "x"}, lambda: None)
         assert len(mocked.calls) == 1
 
     def test_validation_errors_are_final(self, mocked, sleeps, warnings):
         mocked.post(API + "/ivrs/abc/action_urls", status=400,
                     json={"errors": [{"code": "VALIDATE_FAILED", "message": "url: too long"}]})
-        with pytest.raises(PortsipError, match="VALIDATE_FAILED url: too long"):
+        with pytest.raises(RequestError, match="VALIDATE_FAILED url: too long"):
             make_client(sleeps, warnings, access_token="t").create("/ivrs/abc/action_urls", {"name": "x"}, lambda: None)
         assert len(mocked.calls) == 1
 
@@ -541,14 +542,14 @@ class TestSecretsInServerText:
     @pytest.mark.parametrize("padding", range(280, 300))
     def test_a_cut_never_leaves_a_piece_of_a_secret(self, mocked, sleeps, warnings, padding):
         mocked.get(API + "/ivrs/abc", status=400, body="x" * padding + self.TOKEN + " and more")
-        with pytest.raises(PortsipError) as caught:
+        with pytest.raises(RequestError) as caught:
             self.client(sleeps, warnings).get("/ivrs/abc")
         self.assert_clean(str(caught.value))
 
     def test_secrets_in_json_errors_and_partial_echoes(self, mocked, sleeps, warnings):
         mocked.get(API + "/ivrs/abc", status=400, json={"errors": [
             {"code": "VALIDATE_FAILED", "message": "token %s... is invalid" % self.TOKEN[:12], "detail": {"value": [self.TOKEN]}}]})
-        with pytest.raises(PortsipError) as caught:
+        with pytest.raises(RequestError) as caught:
             self.client(sleeps, warnings).get("/ivrs/abc")
         self.assert_clean(str(caught.value), repr(caught.value.to_result()))
 
@@ -556,7 +557,7 @@ class TestSecretsInServerText:
         mocked.post(API + "/login/oauth/token", json=dict(TOKEN_ANSWER, access_token="fresh-access-1234", refresh_token="fresh-refresh-5678"))
         mocked.get(API + "/ivrs/abc", status=502, body="upstream said: Bearer fresh-access-1234 / fresh-refresh-5678")
         mocked.get(API + "/ivrs/abc", status=400, body="echo secretpw")
-        with pytest.raises(PortsipError) as caught:
+        with pytest.raises(RequestError) as caught:
             make_client(sleeps, warnings).get("/ivrs/abc")
         for text in warnings + [str(caught.value)]:
             assert "fresh-access-1234" not in text and "fresh-refresh-5678" not in text and "secretpw" not in text
@@ -564,20 +565,20 @@ class TestSecretsInServerText:
     @pytest.mark.parametrize("secret", [TOKEN, "access-token-abcdef"])  # even and odd lengths
     def test_an_echo_of_only_the_end_of_a_secret_shows_none_of_it(self, mocked, sleeps, warnings, secret):
         mocked.get(API + "/ivrs/abc", status=400, body="the token ends in %s" % secret[-8:])
-        with pytest.raises(PortsipError) as caught:
+        with pytest.raises(RequestError) as caught:
             self.client(sleeps, warnings).get("/ivrs/abc")
         self.assert_clean(str(caught.value))
 
     def test_a_not_json_answer_is_redacted(self, mocked, sleeps, warnings):
         mocked.get(API + "/ivrs/abc", body="<html>%s</html>" % self.TOKEN)
-        with pytest.raises(PortsipError, match="not JSON") as caught:
+        with pytest.raises(RequestError, match="not JSON") as caught:
             self.client(sleeps, warnings).get("/ivrs/abc")
         self.assert_clean(str(caught.value))
 
     @pytest.mark.parametrize("secret", ['pa"ss', "p\u00e4sswort"])
     def test_a_json_escaped_echo_is_removed_whole(self, mocked, sleeps, warnings, secret):
         mocked.get(API + "/ivrs/abc", status=400, body="bad request %s" % json.dumps({"password": secret}))
-        with pytest.raises(PortsipError) as caught:
+        with pytest.raises(RequestError) as caught:
             make_client(sleeps, warnings, access_token="t", secrets=(secret,)).get("/ivrs/abc")
         assert str(caught.value) == 'GET /ivrs/abc: HTTP 400: bad request {"password": "********"}'
 
@@ -585,19 +586,19 @@ class TestSecretsInServerText:
     def test_a_secret_whose_forms_differ_leaves_no_end_showing(self, mocked, sleeps, warnings, echo):
         # The percent-encoded form is longer: its pieces must not cut into the raw form and leave its end behind.
         mocked.get(API + "/ivrs/abc", status=400, json={"errors": [{"code": "BAD", "message": "got " + echo + " here"}]})
-        with pytest.raises(PortsipError) as caught:
+        with pytest.raises(RequestError) as caught:
             make_client(sleeps, warnings, access_token="t", secrets=("Winter2024!x",)).get("/ivrs/abc")
         assert str(caught.value) == "GET /ivrs/abc: HTTP 400: BAD got ******** here"
 
     def test_a_secret_that_contains_another_is_removed_whole(self, mocked, sleeps, warnings):
         mocked.get(API + "/ivrs/abc", status=400, body="echo Winter2024xy")
-        with pytest.raises(PortsipError) as caught:
+        with pytest.raises(RequestError) as caught:
             make_client(sleeps, warnings, access_token="t", secrets=("Winter2024", "Winter2024xy")).get("/ivrs/abc")
         assert str(caught.value) == "GET /ivrs/abc: HTTP 400: echo ********"
 
     def test_a_secret_of_4_characters_is_removed(self, mocked, sleeps, warnings):
         mocked.get(API + "/ivrs/abc", status=400, body="echo pw42")
-        with pytest.raises(PortsipError) as caught:
+        with pytest.raises(RequestError) as caught:
             make_client(sleeps, warnings, access_token="t", secrets=("pw42",)).get("/ivrs/abc")
         assert str(caught.value) == "GET /ivrs/abc: HTTP 400: echo ********"
 
@@ -612,7 +613,7 @@ class TestSecretsInServerText:
     ])
     def test_a_login_echoed_in_any_spelling_it_is_sent_in_shows_no_password(self, mocked, sleeps, warnings, password, echo):
         mocked.post(API + "/login/oauth/token", status=400, body="refused: " + echo)
-        with pytest.raises(PortsipError) as caught:
+        with pytest.raises(RequestError) as caught:
             make_client(sleeps, warnings, password=password).get("/ivrs/abc")
         assert str(caught.value).startswith("POST /login/oauth/token: HTTP 400: login refused: refused: ")
         assert str(caught.value).count("********") == 1
@@ -629,7 +630,7 @@ class TestSecretsInServerText:
     @pytest.mark.parametrize("value", ["a", "pla"])
     def test_values_shorter_than_4_characters_are_not_treated_as_secrets(self, mocked, sleeps, warnings, value):
         mocked.get(API + "/ivrs/abc", status=400, body="a plain message")
-        with pytest.raises(PortsipError, match="a plain message"):
+        with pytest.raises(RequestError, match="a plain message"):
             make_client(sleeps, warnings, access_token=value).get("/ivrs/abc")
 
 
@@ -667,32 +668,32 @@ class TestErrorShapes:
     ])
     def test_every_error_body_becomes_a_readable_message(self, mocked, sleeps, warnings, answer, expected):
         mocked.get(API + "/ivrs/abc", status=400, **answer)
-        with pytest.raises(PortsipError) as caught:
+        with pytest.raises(RequestError) as caught:
             make_client(sleeps, warnings, access_token="t").get("/ivrs/abc")
         assert str(caught.value) == "GET /ivrs/abc: " + expected
         assert caught.value.status == 400
 
     def test_a_long_error_text_is_cut_to_300_characters(self, mocked, sleeps, warnings):
         mocked.get(API + "/ivrs/abc", status=400, body="x" * 400)
-        with pytest.raises(PortsipError) as caught:
+        with pytest.raises(RequestError) as caught:
             make_client(sleeps, warnings, access_token="t").get("/ivrs/abc")
         assert str(caught.value) == "GET /ivrs/abc: HTTP 400: " + "x" * 300 + "..."
 
     def test_an_error_text_of_exactly_300_characters_is_kept_whole(self, mocked, sleeps, warnings):
         mocked.get(API + "/ivrs/abc", status=400, body="x" * 300)
-        with pytest.raises(PortsipError) as caught:
+        with pytest.raises(RequestError) as caught:
             make_client(sleeps, warnings, access_token="t").get("/ivrs/abc")
         assert str(caught.value) == "GET /ivrs/abc: HTTP 400: " + "x" * 300
 
     def test_a_success_that_is_not_json_is_an_error(self, mocked, sleeps, warnings):
         mocked.get(API + "/ivrs/abc", body="<html>login page</html>")
-        with pytest.raises(PortsipError, match="the answer is not JSON: <html>login page</html>"):
+        with pytest.raises(RequestError, match="the answer is not JSON: <html>login page</html>"):
             make_client(sleeps, warnings, access_token="t").get("/ivrs/abc")
 
     def test_errors_carry_no_credentials(self, mocked, sleeps, warnings):
         mocked.post(API + "/login/oauth/token", json=TOKEN_ANSWER)
         mocked.get(API + "/ivrs/abc", status=403, json={"errors": [{"code": "UNAUTHORIZED", "message": "forbidden"}]})
-        with pytest.raises(PortsipError) as caught:
+        with pytest.raises(RequestError) as caught:
             make_client(sleeps, warnings).get("/ivrs/abc")
         dump = repr(caught.value.to_result()) + str(caught.value)
         for secret in ("secretpw", "at-1", "rt-1"):
@@ -740,18 +741,18 @@ class TestPaging:
 
     def test_refuses_a_count_past_the_bound_before_reading_on(self, mocked, sleeps, warnings):
         mocked.get(API + "/ivrs", json={"count": 20000, "items": [{"id": "a"}]})
-        with pytest.raises(PortsipError, match="counts 20000 items, more than the 10000 this collection reads"):
+        with pytest.raises(RequestError, match="counts 20000 items, more than the 10000 this collection reads"):
             make_client(sleeps, warnings, access_token="t").list_all("/ivrs")
         assert len(mocked.calls) == 1
 
     def test_the_bound_counts_items_not_pages(self, mocked, sleeps, warnings, monkeypatch):
-        monkeypatch.setattr(client_module, "MAX_ITEMS", 120)
+        monkeypatch.setattr(paging, "MAX_ITEMS", 120)
         self._page_server(mocked, 110, cap=5)
         assert len(make_client(sleeps, warnings, access_token="t").list_all("/ivrs")) == 110
         assert len(mocked.calls) == 22
 
     def test_a_server_past_the_bound_without_a_count_is_refused(self, mocked, sleeps, warnings, monkeypatch):
-        monkeypatch.setattr(client_module, "MAX_ITEMS", 12)
+        monkeypatch.setattr(paging, "MAX_ITEMS", 12)
         pages = iter(range(100))
 
         def answer(request):
@@ -759,7 +760,7 @@ class TestPaging:
             return 200, {}, json.dumps({"items": [{"id": "i%d-%d" % (page, n)} for n in range(5)]})
 
         mocked.add_callback(responses.GET, API + "/ivrs", callback=answer)
-        with pytest.raises(PortsipError, match="more than 12 items after 15 were read"):
+        with pytest.raises(RequestError, match="more than 12 items after 15 were read"):
             make_client(sleeps, warnings, access_token="t").list_all("/ivrs")
 
     def test_without_a_count_reads_until_nothing_new(self, mocked, sleeps, warnings):
@@ -779,7 +780,7 @@ class TestPaging:
         assert len(mocked.calls) == 1
 
     def test_a_list_of_exactly_the_bound_is_read_whole(self, mocked, sleeps, warnings, monkeypatch):
-        monkeypatch.setattr(client_module, "MAX_ITEMS", 12)
+        monkeypatch.setattr(paging, "MAX_ITEMS", 12)
         self._page_server(mocked, 12, cap=5)
         assert len(make_client(sleeps, warnings, access_token="t").list_all("/ivrs")) == 12
 
@@ -798,7 +799,7 @@ class TestPaging:
         # A cache in front of the PBX that answers page 1 again: read as the end, it would make a list of 100 of 301.
         page = [{"id": "ivr%03d" % number} for number in range(100)]
         mocked.get(API + "/ivrs", json=dict({"items": page}, **({"count": 301} if counted else {})))
-        with pytest.raises(PortsipError) as caught:
+        with pytest.raises(RequestError) as caught:
             make_client(sleeps, warnings, access_token="t").list_all("/ivrs")
         assert str(caught.value) == ("GET /ivrs: paging stopped after 100%s items: the page at skip=101 brought only items "
                                      "already read (does the server ignore skip?)" % (" of 301" if counted else ""))
@@ -806,7 +807,7 @@ class TestPaging:
 
     def test_fails_when_the_server_stops_short_of_its_count(self, mocked, sleeps, warnings):
         mocked.get(API + "/ivrs", json={"count": 5, "items": [{"id": "a"}]})
-        with pytest.raises(PortsipError, match="paging stopped after 1 of 5 items: the page at skip=2 brought only items"):
+        with pytest.raises(RequestError, match="paging stopped after 1 of 5 items: the page at skip=2 brought only items"):
             make_client(sleeps, warnings, access_token="t").list_all("/ivrs")
 
 
@@ -870,7 +871,7 @@ class TestAnswerShapes:
     @pytest.mark.parametrize("answer", MALFORMED)
     def test_a_malformed_list_is_an_error_never_an_empty_list(self, mocked, sleeps, warnings, answer):
         mocked.get(API + "/ivrs/abc/action_urls", **answer)
-        with pytest.raises(PortsipError, match="not the documented shape") as caught:
+        with pytest.raises(RequestError, match="not the documented shape") as caught:
             make_client(sleeps, warnings, access_token="t").get_items("/ivrs/abc/action_urls")
         assert str(caught.value).startswith("GET /ivrs/abc/action_urls: ")
 
@@ -878,14 +879,14 @@ class TestAnswerShapes:
                                                     dict(json={"count": -1, "items": []})])
     def test_a_malformed_page_is_an_error(self, mocked, sleeps, warnings, answer):
         mocked.get(API + "/ivrs", **answer)
-        with pytest.raises(PortsipError, match="not the documented shape"):
+        with pytest.raises(RequestError, match="not the documented shape"):
             make_client(sleeps, warnings, access_token="t").list_all("/ivrs")
 
     @pytest.mark.parametrize("answer, got", [(dict(json={}), "{}"), (dict(json=[{"id": "abc"}]), '[{"id": "abc"}]'),
                                              (dict(status=204), "no body"), (dict(json={"id": None}), '{"id": null}')])
     def test_a_malformed_object_is_an_error_that_shows_the_answer(self, mocked, sleeps, warnings, answer, got):
         mocked.get(API + "/ivrs/abc", **answer)
-        with pytest.raises(PortsipError) as caught:
+        with pytest.raises(RequestError) as caught:
             make_client(sleeps, warnings, access_token="t").get_object("/ivrs/abc")
         assert str(caught.value).endswith("expected a JSON object with an id, got %s" % got)
 
@@ -895,14 +896,15 @@ class TestAnswerShapes:
 
     def test_a_redirected_read_is_not_followed(self, mocked, sleeps, warnings):
         mocked.get(API + "/ivrs", status=301, headers={"Location": "https://pbx.example.com:8443/api/ivrs"})
-        with pytest.raises(PortsipError, match="set pbx_url to the address the PBX serves its API on"):
+        with pytest.raises(RequestError) as caught:
             make_client(sleeps, warnings, access_token="t").list_all("/ivrs")
+        assert "set pbx_url to the address the PBX serves its API on" in user_message(caught.value)
         assert len(mocked.calls) == 1
 
     @pytest.mark.parametrize("answer", [dict(json={}), dict(json=[]), dict(status=204), dict(json={"access_token": 5})])
     def test_a_malformed_login_answer_is_an_error(self, mocked, sleeps, warnings, answer):
         mocked.post(API + "/login/oauth/token", **answer)
-        with pytest.raises(PortsipError, match="access_token"):
+        with pytest.raises(RequestError, match="access_token"):
             make_client(sleeps, warnings).get("/ivrs")
 
 

@@ -10,7 +10,7 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.portsip.pbx.plugins.module_utils import ivr
-from ansible_collections.portsip.pbx.plugins.module_utils.client import PortsipError
+from ansible_collections.portsip.pbx.plugins.module_utils.errors import Problem, RequestError
 
 SALES = {"id": "i1", "name": "Sales", "extension_number": "8100"}
 SUPPORT = {"id": "i2", "name": "Support", "extension_number": 8200}
@@ -43,7 +43,7 @@ class FakeClient:
 
 
 def not_found(path, status):
-    return PortsipError("VALIDATE_FAILED id: no such object", "GET", path, status, [{"code": "VALIDATE_FAILED"}])
+    return RequestError("VALIDATE_FAILED id: no such object", "GET", path, status, [{"code": "VALIDATE_FAILED"}])
 
 
 def test_ids_are_quoted_into_one_path_segment():
@@ -61,7 +61,7 @@ def test_get_ivr_reads_the_ivr():
 @pytest.mark.parametrize("read", [ivr.get_ivr, ivr.action_urls])
 def test_an_unknown_id_is_not_found_with_the_server_words(read, status):
     path = "/ivrs/nope" + ("/action_urls" if read is ivr.action_urls else "")
-    with pytest.raises(PortsipError) as caught:
+    with pytest.raises(RequestError) as caught:
         read(FakeClient({path: not_found(path, status)}), "nope")
     assert caught.value.message == "virtual receptionist with id 'nope' was not found (VALIDATE_FAILED id: no such object)"
     assert (caught.value.method, caught.value.path, caught.value.status) == ("GET", path, status)
@@ -69,14 +69,14 @@ def test_an_unknown_id_is_not_found_with_the_server_words(read, status):
 
 
 @pytest.mark.parametrize("error", [
-    PortsipError("db down", "GET", "/ivrs/i1", 500),
-    PortsipError("token expired", "GET", "/ivrs/i1", 401),
+    RequestError("db down", "GET", "/ivrs/i1", 500),
+    RequestError("token expired", "GET", "/ivrs/i1", 401),
     # A refused login before the read: its 400 is not the IVR's.
-    PortsipError("login refused", "POST", "/login/oauth/token", 400),
-    PortsipError("no credentials"),
+    RequestError("login refused", "POST", "/login/oauth/token", 400),
+    RequestError("no credentials"),
 ])
 def test_other_failures_stay_what_they_are(error):
-    with pytest.raises(PortsipError) as caught:
+    with pytest.raises(RequestError) as caught:
         ivr.get_ivr(FakeClient({"/ivrs/i1": error}), "i1")
     assert caught.value is error
 
@@ -95,16 +95,16 @@ def test_find_ivr_decides_the_exact_match_itself(wanted, found):
 
 
 def test_find_ivr_reports_no_match():
-    with pytest.raises(PortsipError, match="no virtual receptionist has the name or extension number 'Billing'"):
+    with pytest.raises(Problem, match="no virtual receptionist has the name or extension number 'Billing'"):
         ivr.find_ivr(FakeClient({"/ivrs": [SALES, SUPPORT]}), "Billing")
 
 
 def test_find_ivr_refuses_to_guess_between_several():
     other = {"id": "i9", "name": "8100", "extension_number": "8900"}
-    with pytest.raises(PortsipError) as caught:
+    with pytest.raises(Problem) as caught:
         ivr.find_ivr(FakeClient({"/ivrs": [SALES, other]}), "8100")
-    assert caught.value.message == ("2 virtual receptionists match '8100'; use ivr_id to pick one: "
-                                    "i1 (name 'Sales', extension 8100), i9 (name '8100', extension 8900)")
+    assert str(caught.value) == ("2 virtual receptionists match '8100'; use ivr_id to pick one: "
+                                 "i1 (name 'Sales', extension 8100), i9 (name '8100', extension 8900)")
 
 
 def test_list_ivrs_reads_every_page_unfiltered():

@@ -15,7 +15,7 @@ import pytest
 from ansible.module_utils import basic
 from ansible_collections.portsip.pbx.plugins.module_utils import action_url_set
 from ansible_collections.portsip.pbx.plugins.module_utils import module as module_utils
-from ansible_collections.portsip.pbx.plugins.module_utils.client import PortsipError
+from ansible_collections.portsip.pbx.plugins.module_utils.errors import RequestError
 
 try:
     from ansible.module_utils.testing import patch_module_args
@@ -92,7 +92,7 @@ def test_every_connection_option_reaches_the_client(make_module, ca_file, valida
     assert client.url == URL
     assert options_without_secrets(client) == dict(username="tenantadmin", password="s3cret", domain="tenant.example.com",
                                                    access_token="token", validate_certs=validate_certs, ca_path=ca_path,
-                                                   timeout=timeout, warn=module.warn)
+                                                   timeout=timeout, warn=module.warn, timeout_name="pbx_timeout")
     assert {"s3cret", "token"} <= set(client.options["secrets"])
 
 
@@ -110,7 +110,7 @@ def test_every_option_falls_back_to_its_environment_variable(make_module, monkey
     assert client.url == URL
     assert options_without_secrets(client) == dict(username="envadmin", password="envsecret", domain="env.example.com",
                                                    access_token="envtoken", validate_certs=False, ca_path=ca_file, timeout=9,
-                                                   warn=module.warn)
+                                                   warn=module.warn, timeout_name="pbx_timeout")
 
 
 def test_the_client_knows_every_secret_of_the_task_to_redact(make_module):
@@ -211,14 +211,27 @@ def test_a_missing_requests_library_is_reported(failure, monkeypatch):
 
 
 @pytest.mark.parametrize("error, message", [
-    (PortsipError("forbidden", "GET", "/ivrs", 403), "GET /ivrs: HTTP 403: forbidden; " + module_utils.HINTS[403]),
-    (PortsipError("expired", "GET", "/ivrs", 401), "GET /ivrs: HTTP 401: expired; the PBX refused the credentials: check "
+    (RequestError("forbidden", "GET", "/ivrs", 403), "GET /ivrs: HTTP 403: forbidden; " + module_utils.HINTS[403]),
+    (RequestError("expired", "GET", "/ivrs", 401), "GET /ivrs: HTTP 401: expired; the PBX refused the credentials: check "
      "pbx_username and pbx_password, pbx_domain (a tenant admin needs the tenant's SIP domain), or pbx_access_token"),
-    (PortsipError("slow down", "GET", "/ivrs", 429), "GET /ivrs: HTTP 429: slow down; the PBX's API rate limit was reached and "
+    (RequestError("slow down", "GET", "/ivrs", 429), "GET /ivrs: HTTP 429: slow down; the PBX's API rate limit was reached and "
      "retries did not get through: run fewer tasks in parallel"),
-    (PortsipError("login refused", "POST", "/login/oauth/token", 400, hint="check pbx_username"),
-     "POST /login/oauth/token: HTTP 400: login refused; check pbx_username"),
-    (PortsipError("VALIDATE_FAILED name", "POST", "/ivrs/a/action_urls", 400), "POST /ivrs/a/action_urls: HTTP 400: VALIDATE_FAILED name"),
+    (RequestError("login refused", "POST", "/login/oauth/token", 400, kind="login_refused"),
+     "POST /login/oauth/token: HTTP 400: login refused; check pbx_username, pbx_password and pbx_domain (a tenant admin "
+     "needs the tenant's SIP domain)"),
+    (RequestError("the account has two-factor authentication enabled", "POST", "/auth/sign_in", kind="two_factor"),
+     "POST /auth/sign_in: the account has two-factor authentication enabled; use an automation account without 2FA or "
+     "pass pbx_access_token"),
+    (RequestError("TLS failed (certificate verify failed)", "GET", "/ivrs", kind="tls"),
+     "GET /ivrs: TLS failed (certificate verify failed); if the PBX uses a private CA, set pbx_ca_path to its "
+     "certificate, or pbx_validate_certs to false on a trusted network"),
+    (RequestError("the PBX answered with a redirect to https://pbx.example.com:8443/api/ivrs, which is not followed", "GET",
+                  "/ivrs", 301, kind="redirect"),
+     "GET /ivrs: HTTP 301: the PBX answered with a redirect to https://pbx.example.com:8443/api/ivrs, which is not followed; "
+     "set pbx_url to the address the PBX serves its API on"),
+    (RequestError("no credentials", kind="no_credentials"),
+     "no credentials; set pbx_access_token, or pbx_username and pbx_password"),
+    (RequestError("VALIDATE_FAILED name", "POST", "/ivrs/a/action_urls", 400), "POST /ivrs/a/action_urls: HTTP 400: VALIDATE_FAILED name"),
 ])
 def test_fail_on_reports_the_request_and_what_to_do(make_module, capsys, error, message):
     module = make_module(pbx_url=URL, pbx_access_token="static-token-1")
@@ -234,7 +247,7 @@ def test_fail_on_starts_with_what_was_being_done(make_module, capsys):
     module = make_module(pbx_url=URL, pbx_access_token="static-token-1")
     capsys.readouterr()
     with pytest.raises(SystemExit):
-        module.fail_on(PortsipError("VALIDATE_FAILED url", "POST", "/ivrs/a/action_urls", 400), "the create of action URL 'crm' failed")
+        module.fail_on(RequestError("VALIDATE_FAILED url", "POST", "/ivrs/a/action_urls", 400), "the create of action URL 'crm' failed")
     assert json.loads(capsys.readouterr().out)["msg"] == \
         "the create of action URL 'crm' failed: POST /ivrs/a/action_urls: HTTP 400: VALIDATE_FAILED url"
 
