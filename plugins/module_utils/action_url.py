@@ -61,8 +61,7 @@ def run(client, params, check_mode, diff):
 
 def ensure(client, ivr_id, params, check_mode, diff=True):
     """Create, update or delete one action URL; returns its part of the module result, with a diff if ``diff``."""
-    read_at = time.monotonic()
-    items = action_urls(client, ivr_id)
+    items, read_at = read(client, ivr_id, [params["name"]] if params.get("name") else [])
     url_id = params.get("id")
     if url_id is not None and params["state"] == "present" and find(items, url_id) is None:
         raise Problem("virtual receptionist %s has no action URL with id %r; to create one, give its name and leave id out"
@@ -111,6 +110,22 @@ def write(client, ivr_id, change, known=()):
 # took to become the create, if longer: by then another run that read the IVR before the create committed has sent
 # its own create too (docs/docsite/rst/localhost.rst, "Runs that overlap").
 SETTLE_SECONDS = 1.0
+
+
+# A read that finds a declared name held more than once may fall between other runs' creates and their settle: it
+# looks again, a pause apart, this many reads in all, before it takes the copies for what the PBX holds.
+READS_OF_COPIES = 3
+
+
+def read(client, ivr_id, names):
+    """The IVR's action URLs and when (time.monotonic) they were read, looked at again while any of ``names`` is held
+    more than once, up to READS_OF_COPIES reads in all."""
+    for look in range(READS_OF_COPIES):
+        read_at = time.monotonic()
+        items = action_urls(client, ivr_id)
+        if look == READS_OF_COPIES - 1 or all(len(with_name(items, name)) < 2 for name in names):
+            return items, read_at
+        client.wait(SETTLE_SECONDS)
 
 
 def settle_at(read_at, created_at):

@@ -18,12 +18,12 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 from ansible_collections.portsip.pbx.plugins.module_utils import fields
-from ansible_collections.portsip.pbx.plugins.module_utils.action_url import settle, settle_at, update_secrets_option, write
+from ansible_collections.portsip.pbx.plugins.module_utils.action_url import read, settle, settle_at, update_secrets_option, write
 from ansible_collections.portsip.pbx.plugins.module_utils.decision import decide
 from ansible_collections.portsip.pbx.plugins.module_utils.errors import Problem, RequestError, WriteFailed
 from ansible_collections.portsip.pbx.plugins.module_utils.forms import exported, lone_secret_headers, shown, want_of
 from ansible_collections.portsip.pbx.plugins.module_utils.headers import secret_header_names
-from ansible_collections.portsip.pbx.plugins.module_utils.ivr import action_urls, describe_ivr, list_ivrs, pick_ivr
+from ansible_collections.portsip.pbx.plugins.module_utils.ivr import describe_ivr, list_ivrs, pick_ivr
 from ansible_collections.portsip.pbx.plugins.module_utils.values import empty_problems, is_whole_number
 
 STATES = ("merged", "replaced", "overridden", "deleted", "gathered")
@@ -72,7 +72,7 @@ def run(client, params, check_mode, diff):
     state = params["state"]
     targets = _targets(params)
     _identify(client, targets, gathering=state == "gathered")
-    _read(client, targets, params["parallelism"])
+    _read(client, targets, state, params["parallelism"])
     if state == "gathered":
         return dict(changed=False, gathered=[_gathered(target) for target in targets])
     steps = _plan(targets, state, params["update_secrets"])
@@ -231,17 +231,18 @@ def _identify(client, targets, gathering):
         raise Problem("; ".join(problems))
 
 
-def _read(client, targets, parallelism):
-    """Read the IVRs' action URLs, at most ``parallelism`` at a time."""
+def _read(client, targets, state, parallelism):
+    """Read the IVRs' action URLs, at most ``parallelism`` at a time; where a declared name is held more than once,
+    look again (action_url.read), except to delete every copy or to export."""
     if not targets:
         return
 
-    def read(target):
-        target.read_at = time.monotonic()
-        target.have = action_urls(client, target.ivr_id)
+    def read_target(target):
+        names = [item.want["name"] for item in target.want or ()] if state not in ("deleted", "gathered") else []
+        target.have, target.read_at = read(client, target.ivr_id, names)
 
     with ThreadPoolExecutor(max_workers=min(parallelism, len(targets))) as pool:
-        list(pool.map(read, targets))
+        list(pool.map(read_target, targets))
 
 
 def _plan(targets, state, update_secrets):

@@ -178,7 +178,8 @@ notes:
     waits a moment (at least a second) and reads again; if the name is now held more than once, the copy with the lowest
     ID stays, each run deletes only the copy it created and updates the one that stays if needed, with a warning. Use
     C(run_once) where one task serves many hosts; see the localhost guide.
-  - If the PBX already holds the name more than once, the module refuses, naming the IDs;
+  - If the PBX holds the name more than once, the module reads again a second later, up to twice, in case other
+    runs are about to delete their copies. If it still does, the module refuses, naming the IDs;
     M(portsip.pbx.ivr_action_urls) with O(portsip.pbx.ivr_action_urls#module:state=overridden) repairs it.
 seealso:
   - module: portsip.pbx.ivr_action_url_info

@@ -34,6 +34,8 @@ description:
     warns. Each name ends with one action URL and every run succeeds, as long as no run takes longer from its read of
     the IVR to its create than that wait, which is a second or the run's own time from read to create if longer. Use
     C(run_once) where one task serves many hosts; see the localhost guide.
+  - A run that reads a declared name held more than once may have read between other runs' creates and their
+    clean-up, so it reads that IVR again a second later, up to twice, before it takes the copies as stored.
   - O(state=overridden) also repairs a name the PBX holds more than once (from earlier overlapping runs, or the web
     console). It keeps the copy that needs the fewest changes (on a tie, the lowest ID), updates it if needed and deletes the
     others. O(state=deleted) deletes every copy. O(state=merged) and O(state=replaced) refuse such a name, naming the IDs.

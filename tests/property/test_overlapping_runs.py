@@ -38,19 +38,32 @@ class Turns:
         self.cond = threading.Condition()
         self.state = ["running"] * count  # running, ready (to send a request), paused, done
         self.turn = None
+        self.cancelled = False
 
     def request(self, index):
         with self.cond:
             self.state[index] = "ready"
             self.cond.notify_all()
-            self.cond.wait_for(lambda: self.turn == index)
+            self.cond.wait_for(lambda: self.turn == index or self.cancelled)
+            self._go_on()
             self.turn, self.state[index] = None, "running"
 
     def pause(self, index):
         with self.cond:
             self.state[index] = "paused"
             self.cond.notify_all()
-            self.cond.wait_for(lambda: self.state[index] == "running")
+            self.cond.wait_for(lambda: self.state[index] == "running" or self.cancelled)
+            self._go_on()
+
+    def _go_on(self):
+        if self.cancelled:
+            raise RuntimeError("the example ended before this run")
+
+    def cancel(self):
+        """End every run still waiting for its turn: the example ended (a failed assertion, hypothesis stopped it)."""
+        with self.cond:
+            self.cancelled = True
+            self.cond.notify_all()
 
     def done(self, index):
         with self.cond:
@@ -146,12 +159,15 @@ def test_overlapping_runs_leave_one_action_url_per_name(pbx, data):
         finally:
             turns.done(index)
 
-    threads = [threading.Thread(target=start, args=(index, how, params)) for index, (how, params) in enumerate(runs)]
+    threads = [threading.Thread(target=start, args=(index, how, params), daemon=True) for index, (how, params) in enumerate(runs)]
     for thread in threads:
         thread.start()
-    turns.drive()
-    for thread in threads:
-        thread.join(30)
+    try:
+        turns.drive()
+    finally:
+        turns.cancel()
+        for thread in threads:
+            thread.join(30)
 
     held = [obj["name"] for obj in pbx.raw()[ivr_id].values()]
     declared = set().union(*(_declared_names(how, params) for how, params in runs))

@@ -12,7 +12,7 @@ import json
 import pytest
 
 from ansible_collections.portsip.pbx.plugins.module_utils import decision, fields, forms, placeholders
-from ansible_collections.portsip.pbx.plugins.module_utils.action_url import _created, ensure, run
+from ansible_collections.portsip.pbx.plugins.module_utils.action_url import READS_OF_COPIES, _created, ensure, run
 from ansible_collections.portsip.pbx.plugins.module_utils.decision import decide, find
 from ansible_collections.portsip.pbx.plugins.module_utils.errors import Problem, RequestError
 from ansible_collections.portsip.pbx.tests.unit.plugins.module_utils.fake_pbx import CRM, VIP, FakePbx, RacingPbx
@@ -317,3 +317,19 @@ def test_a_failure_after_the_ivr_is_known_carries_its_id():
     with pytest.raises(Problem) as refused:
         run(pbx, params(ivr_id=None, ivr="8000", **CRM), check_mode=True, diff=False)
     assert refused.value.to_result() == {"ivr_id": IVR}
+
+
+def test_a_name_held_twice_while_another_run_settles_is_read_again_and_not_refused():
+    pbx = FakePbx(secrets="clear")
+    pbx.seed("8000", VIP, VIP)
+    pbx.wait = lambda seconds: (pbx.waits.append(seconds), pbx.urls[IVR].pop())
+    result = ensure(pbx, IVR, params(**VIP), check_mode=False)
+    assert result["changed"] is False and pbx.writes == [] and len(pbx.waits) == 1
+
+
+def test_a_name_still_held_twice_after_the_looks_again_is_refused():
+    pbx = FakePbx()
+    pbx.seed("8000", VIP, VIP)
+    with pytest.raises(Problem, match="2 action URLs are named 'vip'"):
+        ensure(pbx, IVR, params(**VIP), check_mode=False)
+    assert len(pbx.waits) == READS_OF_COPIES - 1 and pbx.writes == []

@@ -12,7 +12,7 @@ import json
 import pytest
 
 from ansible_collections.portsip.pbx.plugins.module_utils import fields, headers as hdr, placeholders
-from ansible_collections.portsip.pbx.plugins.module_utils import action_url_set
+from ansible_collections.portsip.pbx.plugins.module_utils import action_url, action_url_set
 from ansible_collections.portsip.pbx.plugins.module_utils.errors import Problem, WriteFailed
 from ansible_collections.portsip.pbx.tests.unit.plugins.module_utils.fake_pbx import CRM, VIP, FakePbx, RacingPbx
 
@@ -454,6 +454,24 @@ class TestRepair:
                                           r"with state=overridden keeps the one that needs the fewest changes"):
             run(pbx, [entry(ivr_id="ivr-8000", action_urls=[item(**HOOK)])], state=state)
         assert pbx.writes == []
+
+    @pytest.mark.parametrize("state", ["merged", "replaced", "overridden"])
+    def test_copies_that_other_runs_settle_meanwhile_are_read_again_not_refused_or_repaired(self, state):
+        # Another run created the second copy and deletes it while this run pauses: what it reads then is one copy.
+        pbx = FakePbx(secrets="clear")
+        pbx.seed("8000", HOOK, HOOK)
+        pbx.wait = lambda seconds: (pbx.waits.append(seconds), pbx.urls["ivr-8000"].pop())
+        result = run(pbx, [entry(ivr_id="ivr-8000", action_urls=[item(**HOOK)])], state=state)
+        assert result["changed"] is False and pbx.writes == []
+        assert pbx.waits == [action_url.SETTLE_SECONDS]
+        assert [call for call in pbx.calls if call[0] == "GET"] == [("GET", "/ivrs/ivr-8000/action_urls")] * 2
+
+    def test_copies_still_there_after_the_looks_again_are_refused(self):
+        pbx = FakePbx()
+        pbx.seed("8000", HOOK, HOOK)
+        with pytest.raises(Problem, match="2 action URLs are named 'hook'"):
+            run(pbx, [entry(ivr_id="ivr-8000", action_urls=[item(**HOOK)])])
+        assert pbx.waits == [action_url.SETTLE_SECONDS] * (action_url.READS_OF_COPIES - 1)
 
     def test_deleted_deletes_every_copy(self):
         pbx = FakePbx()
