@@ -343,3 +343,13 @@ def test_an_update_sends_each_mask_entry_once():
     # PBX 22.6 refuses a repeated entry, also in a mask an older PBX stored, which an update sends back.
     assert decision.update_body(dict(STORED, dtmf_mask="1;2;1"), {"enabled": False})["dtmf_mask"] == "1;2"
     assert forms.want_of({"dtmf_mask": "2; 1;2"}) == {"dtmf_mask": "2;1"}
+
+
+@pytest.mark.parametrize("have, want", [("X-App-ID:crm", "X-App-ID:abc"), ("X-App-ID:abc", "X-App-ID:crm")])
+def test_a_header_value_changed_either_way_is_a_difference(have, want):
+    assert hdr.headers_differ(have, want, "on_create") is True
+
+
+@pytest.mark.parametrize("empty", [None, "", {}])
+def test_an_empty_value_normalises_to_unset(empty):
+    assert fields.BY_NAME["headers"].normalise(empty) is None

@@ -627,6 +627,10 @@ class TestSecretsInServerText:
         assert "second-secret" not in reading
         assert redact("first-secret second-secret") == "******** ********"
 
+    def test_pieces_found_one_character_apart_are_both_hidden(self):
+        # "aaaaaaaa", a piece of the secret, is in the text at 0 and at 1: the second match reaches the last "a".
+        assert Redactor(["aaaaaaaaXY"])("aaaaaaaaa-") == "********-"
+
     @pytest.mark.parametrize("value", ["a", "pla"])
     def test_values_shorter_than_4_characters_are_not_treated_as_secrets(self, mocked, sleeps, warnings, value):
         mocked.get(API + "/ivrs/abc", status=400, body="a plain message")
