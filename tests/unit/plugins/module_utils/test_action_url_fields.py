@@ -353,3 +353,8 @@ def test_a_header_value_changed_either_way_is_a_difference(have, want):
 @pytest.mark.parametrize("empty", [None, "", {}])
 def test_an_empty_value_normalises_to_unset(empty):
     assert fields.BY_NAME["headers"].normalise(empty) is None
+
+
+@pytest.mark.parametrize("value, placeholder", [("**", False), ("***", True), ("*********", True)])
+def test_a_placeholder_is_a_run_of_at_least_three_stars(value, placeholder):
+    assert placeholders.is_placeholder(value) is placeholder

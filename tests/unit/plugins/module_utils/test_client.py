@@ -627,6 +627,12 @@ class TestSecretsInServerText:
         assert "second-secret" not in reading
         assert redact("first-secret second-secret") == "******** ********"
 
+    def test_a_secret_added_again_stays_hidden(self):
+        # A token refresh may hand back a token the redactor already knows.
+        redact = Redactor(["first-secret"])
+        redact.add("first-secret")
+        assert redact("first-secret") == "********"
+
     def test_pieces_found_one_character_apart_are_both_hidden(self):
         # "aaaaaaaa", a piece of the secret, is in the text at 0 and at 1: the second match reaches the last "a".
         assert Redactor(["aaaaaaaaXY"])("aaaaaaaaa-") == "********-"
